@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlacementsConfig(AppConfig):
+    name = "meedoen.placements"
+    label = "placements"
+    verbose_name = _("Placements")
