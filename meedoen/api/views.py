@@ -13,6 +13,7 @@ from meedoen.directory.selectors import organisations_visible_to, schools_visibl
 from meedoen.students import services as student_services
 from meedoen.students.selectors import (
     classes_visible_to,
+    grants_managed_by,
     grants_visible_to,
     students_visible_to,
 )
@@ -79,7 +80,10 @@ class AccessGrantViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     @extend_schema(request=None, responses=serializers.AccessGrantSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        grant = self.get_object()
+        try:
+            grant = access_or_404(grants_managed_by(request.user), pk=int(pk))
+        except (TypeError, ValueError) as exc:
+            raise Http404 from exc
         try:
             grant = student_services.access_grant_revoke(actor=request.user, grant=grant)
         except ServiceError as exc:

@@ -81,3 +81,14 @@ def grants_visible_to(user) -> QuerySet[AccessGrant]:
             Q(school_id__in=p.coordinator_school_ids) | Q(grantee_id=getattr(user, "pk", None))
         )
     return qs.select_related("grantee", "school_class", "student", "granted_by", "school")
+
+
+def grants_managed_by(user) -> QuerySet[AccessGrant]:
+    """Grants the person may change: those of the schools they coordinate."""
+    p = principal_for(user)
+    qs = (
+        AccessGrant.objects.all()
+        if p.is_admin
+        else AccessGrant.objects.filter(school_id__in=p.coordinator_school_ids)
+    )
+    return qs.select_related("grantee", "school_class", "student", "school")

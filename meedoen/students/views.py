@@ -21,7 +21,12 @@ from meedoen.directory.selectors import schools_managed_by
 
 from . import services
 from .forms import AccessGrantForm
-from .selectors import classes_visible_to, grants_visible_to, students_visible_to
+from .selectors import (
+    classes_visible_to,
+    grants_managed_by,
+    grants_visible_to,
+    students_visible_to,
+)
 
 
 @login_required
@@ -130,7 +135,7 @@ def _first_pk(request: HttpRequest):
 @login_required
 @require_POST
 def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = access_or_404(grants_visible_to(request.user), pk=pk)
+    grant = access_or_404(grants_managed_by(request.user), pk=pk)
     try:
         services.access_grant_revoke(actor=request.user, grant=grant)
     except ServiceError as exc:

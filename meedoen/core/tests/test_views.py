@@ -1,0 +1,102 @@
+"""Dashboards per role, language, health check, e-mail queue, demo region."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _skip_mfa(settings):
+    settings.DEMO_SKIP_MFA = True
+
+
+@pytest.mark.parametrize(
+    ("name", "present", "absent"),
+    [
+        ("coordinator", ["A1", "A2", "School A"], ["B1"]),
+        ("coordinator2", ["B1"], ["A1"]),
+        ("mentor", ["A1"], ["A2", "B1"]),
+        ("organisation", ["Sanne Jansen", "Zorgcentrum X"], ["Bakker", "Visser"]),
+        ("organisation_y", ["Sportclub Y"], ["Sanne Jansen"]),
+        ("broker", ["School A", "School B", "Zorgcentrum X"], ["Jansen", "Visser"]),
+        ("municipality_user", ["Leiden", "School A"], ["Jansen", "Visser"]),
+        ("projectlead", ["School A", "School B"], ["Jansen", "Visser"]),
+        ("student_user", ["Sanne", "School A", "Zorgcentrum X"], ["Bakker", "Visser"]),
+    ],
+)
+def test_dashboard_shows_own_objects_only(personas, client, name, present, absent):
+    client.force_login(getattr(personas, name))
+    text = client.get(reverse("core:dashboard")).content.decode()
+    for word in present:
+        assert word in text, word
+    for word in absent:
+        assert word not in text, word
+
+
+def test_dutch_by_default_english_on_request(personas, client):
+    client.force_login(personas.coordinator)
+    text = client.get(reverse("core:dashboard")).content.decode()
+    assert '<html lang="nl">' in text
+    assert "Leerlingen" in text
+    client.post(reverse("set_language"), {"language": "en", "next": "/dashboard/"})
+    text = client.get(reverse("core:dashboard")).content.decode()
+    assert '<html lang="en">' in text
+    assert "Students" in text
+
+
+def test_healthz_reports_database(client):
+    response = client.get(reverse("core:healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_mail_is_queued_after_commit_and_sent_by_the_task(django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from meedoen.core.mail import mail_queue
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        mail_queue(to=["ouder@example.org"], subject="Test", body="Hallo")
+    assert DBTaskResult.objects.count() == 0  # nothing inside the transaction
+    for callback in callbacks:
+        callback()
+    job = DBTaskResult.objects.get()
+    assert job.task_path.endswith("send_email")
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ouder@example.org"]
+
+
+def test_password_reset_mail_goes_through_the_queue(
+    personas, client, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": personas.mentor.email})
+    assert DBTaskResult.objects.count() == 1
+    assert len(mail.outbox) == 0
+
+
+def test_seed_demo_is_deterministic_and_rerunnable():
+    from meedoen.core.demo import seed_demo
+    from meedoen.directory.models import Organisation, School
+    from meedoen.students.models import Student
+
+    first = seed_demo(seed=7)
+    names = list(
+        Student.objects.order_by("student_number").values_list("first_name", flat=True)[:50]
+    )
+    second = seed_demo(seed=7)
+    again = list(
+        Student.objects.order_by("student_number").values_list("first_name", flat=True)[:50]
+    )
+    assert names == again
+    assert first.students == second.students
+    assert School.objects.count() == 12 and 140 <= Organisation.objects.count() <= 160
+    assert second.locations == 20
+    assert 3 * 3300 <= second.students <= 3 * 3700
