@@ -87,11 +87,58 @@ SCHOOLS = [
 ]
 BOARDS = ["Stichting Leidse Scholen", "Rijnstreek Onderwijsgroep", "Duin en Vliet Onderwijs"]
 
-FIRST_NAMES = (
-    "Sanne Daan Noor Lucas Emma Sem Julia Milan Tess Finn Lotte Levi Sara Jesse Fleur Thijs "
-    "Zoë Bram Eva Ruben Anna Lars Sophie Stijn Mila Ties Yara Mohamed Fatima Amir Ilse Jens "
-    "Lieke Gijs Roos Luuk Femke Hugo Nina Sven Isa Tim Maud Cas Evi Mees Jade Olivier Liv Jayden"
-).split()
+FIRST_NAMES = [
+    "Sanne",
+    "Daan",
+    "Noor",
+    "Lucas",
+    "Emma",
+    "Sem",
+    "Julia",
+    "Milan",
+    "Tess",
+    "Finn",
+    "Lotte",
+    "Levi",
+    "Sara",
+    "Jesse",
+    "Fleur",
+    "Thijs",
+    "Zoë",
+    "Bram",
+    "Eva",
+    "Ruben",
+    "Anna",
+    "Lars",
+    "Sophie",
+    "Stijn",
+    "Mila",
+    "Ties",
+    "Yara",
+    "Mohamed",
+    "Fatima",
+    "Amir",
+    "Ilse",
+    "Jens",
+    "Lieke",
+    "Gijs",
+    "Roos",
+    "Luuk",
+    "Femke",
+    "Hugo",
+    "Nina",
+    "Sven",
+    "Isa",
+    "Tim",
+    "Maud",
+    "Cas",
+    "Evi",
+    "Mees",
+    "Jade",
+    "Olivier",
+    "Liv",
+    "Jayden",
+]
 LAST_NAMES = [
     "de Vries",
     "Jansen",
@@ -234,7 +281,8 @@ def _jitter(rng: random.Random, lat: float, lon: float, spread: float = 0.012):
 
 
 def _postcode(rng: random.Random) -> str:
-    return f"23{rng.randint(11, 99)} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}{rng.choice('ABEHKLMNPRSTVW')}"
+    letters = rng.choice("ABCDEGHJKLMNPRSTVWXZ") + rng.choice("ABEHKLMNPRSTVW")
+    return f"23{rng.randint(11, 99)} {letters}"
 
 
 def _make_schools(rng, region, boards, municipalities):
@@ -400,8 +448,10 @@ def _make_students(rng, schools, locations_by_school) -> dict[int, list[Student]
             guardians.append(
                 Guardian(
                     student=student,
-                    name=f"{rng.choice(FIRST_NAMES)} {student.name_prefix} {student.last_name}".replace(
-                        "  ", " "
+                    name=" ".join(
+                        p
+                        for p in [rng.choice(FIRST_NAMES), student.name_prefix, student.last_name]
+                        if p
                     ),
                     email=f"ouder{student.student_number}@thuis.example",
                 )
