@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meedoen.directory.models import Role
 
+from .apps_registry import app_modules
 from .policy import principal_for
 
 
@@ -25,6 +26,8 @@ def navigation(request):
     if p.roles - {Role.STUDENT}:
         items += [(_("Organisations"), reverse("directory:organisations"))]
         items += [(_("Schools"), reverse("directory:schools"))]
+    for module in app_modules("nav"):
+        items += module.items(p)
     if p.is_admin:
         items += [(_("Administration"), reverse("admin:index"))]
     items += [(_("API"), reverse("api:docs"))] if p.is_staff_role else []

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meedoen.accounts.models import User
+from meedoen.core.apps_registry import app_modules
 from meedoen.directory.models import (
     ContactPerson,
     LegalForm,
@@ -219,6 +220,20 @@ YEARS_OF_STUDY = (1, 2, 3)
 
 
 @dataclass
+class DemoContext:
+    """What an app's ``demo.seed(ctx)`` gets to add its part of the demo region."""
+
+    rng: random.Random
+    region: Region
+    municipalities: list[Municipality]
+    schools: list[School]
+    locations_by_school: dict[int, list[Location]]
+    organisations: list[Organisation]
+    students_by_school: dict[int, list[Student]]
+    users: dict[str, User]
+
+
+@dataclass
 class DemoSummary:
     schools: int
     locations: int
@@ -247,6 +262,21 @@ def seed_demo(*, seed: int = 2026) -> DemoSummary:
             rng, region, municipalities, boards, schools, organisations, students_by_school
         )
         _make_placements(rng, schools, organisations, students_by_school)
+        context = DemoContext(
+            rng=rng,
+            region=region,
+            municipalities=municipalities,
+            schools=schools,
+            locations_by_school=locations_by_school,
+            organisations=organisations,
+            students_by_school=students_by_school,
+            users={
+                u.username: u
+                for u in User.objects.filter(username__in=[n for n, _ in DEMO_ACCOUNTS])
+            },
+        )
+        for module in app_modules("demo"):
+            module.seed(context)
     return DemoSummary(
         schools=len(schools),
         locations=sum(len(v) for v in locations_by_school.values()),
@@ -258,6 +288,11 @@ def seed_demo(*, seed: int = 2026) -> DemoSummary:
 
 def _delete_demo() -> None:
     region = Region.objects.filter(name=REGION_NAME).first()
+    if region is not None:
+        # Apps remove their own demo rows first (later apps depend on earlier ones).
+        for module in reversed(app_modules("demo")):
+            if hasattr(module, "delete"):
+                module.delete(region)
     demo_users = User.objects.filter(username__in=[u for u, _ in DEMO_ACCOUNTS])
     AccessGrant.objects.filter(granted_by__in=demo_users).delete()
     AccessGrant.objects.filter(revoked_by__in=demo_users).delete()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from meedoen.directory.models import Role
 
 from . import dashboards
+from .apps_registry import app_modules
 from .policy import principal_for
 
 DASHBOARDS = {
@@ -38,7 +39,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if role is None:
         return render(request, "core/dashboard_none.html")
     template, build = DASHBOARDS[Role(role)]
-    return render(request, template, build(request.user))
+    context = build(request.user)
+    context["panels"] = [
+        panel
+        for module in app_modules("panels")
+        for panel in module.panels(request.user, principal_for(request.user))
+    ]
+    return render(request, template, context)
 
 
 @never_cache
