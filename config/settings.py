@@ -65,7 +65,9 @@ INSTALLED_APPS = [
     "meedoen.accounts",
     "meedoen.directory",
     "meedoen.students",
+    "meedoen.stagebank",
     "meedoen.placements",
+    "meedoen.planning",
     "meedoen.api",
 ]
 

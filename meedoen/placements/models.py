@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from meedoen.directory.models import Organisation
+from meedoen.stagebank.models import Vacancy
 from meedoen.students.models import Student
 
 
@@ -46,6 +47,14 @@ class Placement(models.Model):
         on_delete=models.PROTECT,
         related_name="placements",
         verbose_name=_("organisation"),
+    )
+    vacancy = models.ForeignKey(
+        Vacancy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("placement offer"),
     )
     activity = models.CharField(_("activity"), max_length=200)
     status = models.CharField(
