@@ -15,8 +15,9 @@ from types import ModuleType
 from django.apps import apps
 
 
-def app_modules(name: str) -> list[ModuleType]:
-    """The ``<app>.<name>`` modules of Meedoen's own apps that exist, in INSTALLED_APPS order."""
+def app_modules(name: str, attr: str | None = None) -> list[ModuleType]:
+    """The ``<app>.<name>`` modules of Meedoen's own apps that exist (and define ``attr``),
+    in INSTALLED_APPS order."""
     found = []
     for config in apps.get_app_configs():
         if not config.name.startswith("meedoen."):
@@ -27,5 +28,7 @@ def app_modules(name: str) -> list[ModuleType]:
         except ModuleNotFoundError:
             spec = None
         if spec is not None:
-            found.append(import_module(dotted))
+            module = import_module(dotted)
+            if attr is None or hasattr(module, attr):
+                found.append(module)
     return found

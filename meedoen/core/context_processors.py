@@ -26,7 +26,7 @@ def navigation(request):
     if p.roles - {Role.STUDENT}:
         items += [(_("Organisations"), reverse("directory:organisations"))]
         items += [(_("Schools"), reverse("directory:schools"))]
-    for module in app_modules("nav"):
+    for module in app_modules("nav", "items"):
         items += module.items(p)
     if p.is_admin:
         items += [(_("Administration"), reverse("admin:index"))]

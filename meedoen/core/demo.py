@@ -275,7 +275,7 @@ def seed_demo(*, seed: int = 2026) -> DemoSummary:
                 for u in User.objects.filter(username__in=[n for n, _ in DEMO_ACCOUNTS])
             },
         )
-        for module in app_modules("demo"):
+        for module in app_modules("demo", "seed"):
             module.seed(context)
     return DemoSummary(
         schools=len(schools),
@@ -290,7 +290,7 @@ def _delete_demo() -> None:
     region = Region.objects.filter(name=REGION_NAME).first()
     if region is not None:
         # Apps remove their own demo rows first (later apps depend on earlier ones).
-        for module in reversed(app_modules("demo")):
+        for module in reversed(app_modules("demo", "seed")):
             if hasattr(module, "delete"):
                 module.delete(region)
     demo_users = User.objects.filter(username__in=[u for u, _ in DEMO_ACCOUNTS])

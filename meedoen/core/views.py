@@ -42,7 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = build(request.user)
     context["panels"] = [
         panel
-        for module in app_modules("panels")
+        for module in app_modules("panels", "panels")
         for panel in module.panels(request.user, principal_for(request.user))
     ]
     return render(request, template, context)

@@ -29,7 +29,7 @@ THIRD_PARTY = {
 
 def collect_matrix() -> dict:
     matrix: dict = {}
-    for module in app_modules("tests.access_matrix"):
+    for module in app_modules("tests.access_matrix", "MATRIX"):
         for name, entry in module.MATRIX.items():
             assert name not in matrix or matrix[name] is entry, f"{name} listed twice"
             matrix[name] = entry
