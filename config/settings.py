@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "meedoen.stagebank",
     "meedoen.placements",
     "meedoen.planning",
+    "meedoen.hours",
+    "meedoen.evaluations",
     "meedoen.api",
 ]
 

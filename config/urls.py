@@ -4,7 +4,15 @@ routes (api_urls.py, under /api/v1/, namespace <app>_api)."""
 from django.contrib import admin
 from django.urls import include, path
 
-DOMAIN_APPS = ["directory", "students", "stagebank", "planning", "placements"]
+DOMAIN_APPS = [
+    "directory",
+    "students",
+    "stagebank",
+    "planning",
+    "placements",
+    "hours",
+    "evaluations",
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
