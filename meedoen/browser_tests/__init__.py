@@ -1,0 +1,1 @@
+"""Real-browser journeys: Playwright for Python driving Debian's chromium package."""
