@@ -154,6 +154,8 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Meedoen"
+# A fresh sign-in is enough to set up two-factor; no second password prompt straight after.
+MFA_REAUTHENTICATION_REQUIRED = False
 
 # django-axes: lock out after repeated failed sign-ins per username and address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -78,11 +78,16 @@ def _school_figures(schools):
 
 
 def broker_dashboard(user) -> dict:
+    """The broker's region; the platform administrator sees all regions."""
     p = principal_for(user)
-    schools = _school_figures(schools_visible_to(user).filter(region_id__in=p.broker_region_ids))
+    schools = schools_visible_to(user)
+    organisations = organisations_visible_to(user)
+    if not p.is_admin:
+        schools = schools.filter(region_id__in=p.broker_region_ids)
+        organisations = organisations.filter(region_id__in=p.broker_region_ids)
+    schools = _school_figures(schools)
     organisations = (
-        organisations_visible_to(user)
-        .filter(region_id__in=p.broker_region_ids)
+        organisations
         .annotate(
             placement_count=Count(
                 "placements", filter=Q(placements__status__in=ORGANISATION_VISIBLE_STATES)
