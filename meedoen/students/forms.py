@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from meedoen.accounts.models import User
 from meedoen.directory.models import Membership, Role, School
 
+from .importer import MAX_FILE_BYTES
 from .models import SchoolClass, Student
 
 
@@ -53,9 +54,16 @@ class AccessGrantForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
+    """The export file to import, and the school it is for (hidden when there is one)."""
+
+    EXTENSIONS = (".csv", ".txt", ".xlsx")
+
     file = forms.FileField(
         label=_("Export file (CSV or XLSX)"),
-        help_text=_("An export of students from Magister, SOMtoday or a similar system."),
+        help_text=_(
+            "An export of students from Magister, SOMtoday or a similar system, at most 5 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
     )
     school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
 
@@ -65,3 +73,15 @@ class ImportUploadForm(forms.Form):
         if schools.count() == 1:
             self.fields["school"].initial = schools.first()
             self.fields["school"].widget = forms.HiddenInput()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 5 MB; export fewer columns or one year at a time.")
+            )
+        if not upload.name.lower().endswith(self.EXTENSIONS):
+            raise forms.ValidationError(
+                _("Choose a CSV or XLSX file (a name ending in .csv or .xlsx).")
+            )
+        return upload
