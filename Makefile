@@ -58,7 +58,8 @@ pytest-postgres: install
 test: install lint browser-deps pytest-sqlite pytest-postgres
 
 messages: install
-	cd meedoen && ../$(PY) ../manage.py makemessages -l nl -l en --no-obsolete
+	mkdir -p meedoen/locale
+	cd meedoen && ../$(PY) ../manage.py makemessages -l nl --no-obsolete --ignore "*/tests/*" --ignore "browser_tests/*"
 	$(PY) manage.py compilemessages -v0
 
 clean:
