@@ -60,7 +60,7 @@ test: install lint browser-deps pytest-sqlite pytest-postgres
 messages: install
 	mkdir -p meedoen/locale
 	cd meedoen && ../$(PY) ../manage.py makemessages -l nl --no-obsolete --ignore "*/tests/*" --ignore "browser_tests/*"
-	$(PY) manage.py compilemessages -v0
+	cd meedoen && ../$(PY) ../manage.py compilemessages -v0
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*
