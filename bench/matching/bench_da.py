@@ -1,0 +1,98 @@
+"""Deferred acceptance: numpy engine vs plain C (gcc -O2) vs plain Python, and end to end.
+
+    .venv/bin/python bench/matching/bench_da.py [200000 50000 ...]
+
+For each size: solve time of the C reference (input reading excluded), of the engine's fast
+DA and its plain-Python reference on the same arrays (results compared), the ratio to C, and
+the end-to-end time of load (JSON file) + validate + solve + verify stability. Peak RSS last.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from common import HERE, best_of, instance_file, machine, peak_rss_mb
+
+from meedoen.matching.engine import check_stable, da_fast, da_reference, load_instance, solve
+
+
+def build_c(tmp: Path) -> Path:
+    exe = tmp / "da_ref"
+    subprocess.run(["gcc", "-O2", "-o", str(exe), str(HERE / "da_ref.c")], check=True)
+    return exe
+
+
+def run_c(exe: Path, inst, tmp: Path) -> tuple[float, int, int]:
+    path = tmp / "instance.bin"
+    with path.open("wb") as fh:
+        np.array([inst.n_students, inst.n_offers, len(inst.el_offer)], np.int64).tofile(fh)
+        for a in (inst.capacity, inst.el_ptr, inst.el_offer, inst.el_key):
+            a.astype(np.int64).tofile(fh)
+    best = None
+    for _ in range(5):
+        out = subprocess.run([str(exe), str(path)], capture_output=True, text=True, check=True)
+        t, assigned, checksum = out.stdout.split()
+        best = float(t) if best is None else min(best, float(t))
+    return best, int(assigned), int(checksum)
+
+
+def loader():
+    try:
+        import orjson
+
+        return "orjson", lambda raw: orjson.loads(raw)
+    except ImportError:
+        return "json", json.loads
+
+
+def main(sizes: list[int]) -> None:
+    print(f"machine: {machine()}")
+    name, loads = loader()
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        exe = build_c(tmp)
+        for n in sizes:
+            path = instance_file(n)
+            inst = load_instance(json.loads(path.read_bytes()))
+            c_time, c_assigned, c_sum = run_c(exe, inst, tmp)
+            fast_time, at = best_of(lambda inst=inst: da_fast(inst), 5)
+            ref_time, ref = best_of(lambda inst=inst: da_reference(inst), 1)
+            assert (at == ref).all(), "fast DA differs from the reference"
+            assert int((at >= 0).sum()) == c_assigned and int(at[at >= 0].sum()) == c_sum, "C"
+
+            def end_to_end(path=path):
+                t = time.perf_counter()
+                raw = path.read_bytes()
+                data = loads(raw)
+                t_load = time.perf_counter()
+                inst = load_instance(data)
+                t_val = time.perf_counter()
+                result = solve(inst, "da")
+                t_solve = time.perf_counter()
+                check_stable(inst, result.entry)
+                t_ver = time.perf_counter()
+                return (t_load - t, t_val - t_load, t_solve - t_val, t_ver - t_solve)
+
+            e2e = min((end_to_end() for _ in range(3)), key=sum)
+            print(
+                f"da n={n:>7} offers={inst.n_offers:>6} prefs={len(inst.pref_offer):>8} "
+                f"eligible={len(inst.el_offer):>8} assigned={c_assigned:>7} | "
+                f"C {c_time * 1000:7.1f} ms | numpy {fast_time * 1000:7.1f} ms "
+                f"(ratio {fast_time / c_time:4.2f}x C) | plain Python {ref_time * 1000:7.1f} ms"
+            )
+            print(
+                f"   end to end ({name} load {e2e[0]:.3f} + validate {e2e[1]:.3f} + "
+                f"solve {e2e[2]:.3f} + verify {e2e[3]:.3f}) = {sum(e2e):.3f} s; "
+                f"without JSON parsing {sum(e2e[1:]):.3f} s"
+            )
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [1000, 10000, 50000, 200000])

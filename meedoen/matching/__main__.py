@@ -1,0 +1,76 @@
+"""Command line: ``python -m meedoen.matching solve|odds INSTANCE.json ...``.
+
+``solve INSTANCE.json --mode da|optimal [--explain]`` prints the assignment and totals as JSON;
+``odds INSTANCE.json --draws 1000 [--seed N]`` prints per student the probability of each
+choice (by rank as listed) and of no place over that many lottery draws. A malformed instance
+(or a missing file, or bad JSON) exits with status 2, a one-line reason on stderr and nothing
+on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .engine import MalformedInstance, load_instance, odds, solve
+
+
+def _read(path: str):
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise MalformedInstance(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedInstance(f"{path} is not valid JSON: {exc}") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m meedoen.matching")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_solve = sub.add_parser("solve", help="assign students to offers")
+    p_solve.add_argument("instance")
+    p_solve.add_argument("--mode", choices=["da", "optimal"], default="da")
+    p_solve.add_argument("--explain", action="store_true", help="add per-student explanations")
+    p_odds = sub.add_parser("odds", help="re-run da over lottery draws")
+    p_odds.add_argument("instance")
+    p_odds.add_argument("--draws", type=int, default=1000)
+    p_odds.add_argument("--seed", type=int, default=None)
+    args = parser.parse_args(argv)
+    try:
+        inst = load_instance(_read(args.instance))
+    except MalformedInstance as exc:
+        print(f"malformed instance: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "solve":
+        result = solve(inst, args.mode)
+        stats = result.stats()
+        out = {
+            "mode": args.mode,
+            "assignment": {str(k): v for k, v in result.assignment().items()},
+            "stats": {
+                k: stats[k]
+                for k in ("assigned", "unassigned", "rank_histogram", "dropped_ineligible")
+            },
+        }
+        if args.explain:
+            out["explanations"] = {str(e.student): e.as_dict() for e in result.explain()}
+    else:
+        if args.draws < 1:
+            print("--draws must be at least 1", file=sys.stderr)
+            return 2
+        od = odds(inst, args.draws, args.seed)
+        out = {
+            "draws": args.draws,
+            "odds": {str(k): v for k, v in od.probabilities().items()},
+        }
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

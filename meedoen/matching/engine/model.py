@@ -1,0 +1,420 @@
+"""The matching instance: offers, students, eligibility and priorities, validated once.
+
+An instance arrives as plain records (JSON objects, or the :class:`Offer` and :class:`Student`
+dataclasses the platform builds) and is turned into flat arrays that both solvers share:
+
+- the preference lists as given, in one flat array with per-student bounds (CSR);
+- for each listed offer, whether the student is eligible and, if not, why (level, age,
+  guidance), because ineligible preferences are dropped and reported, never silently;
+- for each eligible preference, the student's *priority key* at that offer: smaller is better.
+
+Priority rules (issue 5). An offer without an explicit list ranks students by guidance need,
+highest first, then by lottery number, lowest first, then - the final tie-break for equal
+lotteries - by the student's position in the instance (the order the platform supplies,
+e.g. by database id). That default order is one global ranking of all students. An offer with
+an explicit priority list ranks the listed students in list order, then everyone else in the
+default order.
+
+Validation is linear in the total length of all lists and reports the first problem in one
+line (``MalformedInstance``). Decisions beyond the issue: ids are integers or strings and must
+be unique by their text (``1`` and ``"1"`` would collide as JSON keys); references must match
+an id exactly; an offer listed twice in one preference list, or a student listed twice in one
+priority list, is malformed; ``priority: null`` means "no explicit list".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+GUIDANCE = ("standard", "targeted", "intensive")
+_GUIDANCE_LEVEL = {name: i for i, name in enumerate(GUIDANCE)}
+
+# Reasons a preference is ineligible, as bit flags on each listed preference.
+INELIGIBLE_LEVEL = 1
+INELIGIBLE_AGE = 2
+INELIGIBLE_GUIDANCE = 4
+REASONS = {INELIGIBLE_LEVEL: "level", INELIGIBLE_AGE: "age", INELIGIBLE_GUIDANCE: "guidance"}
+
+Id = int | str
+
+
+class MalformedInstance(ValueError):
+    """The instance cannot be matched; the message says why, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A placement offer as the engine sees it."""
+
+    id: Id
+    capacity: int
+    levels: tuple[str, ...] = ()
+    min_age: int = 0
+    guidance: str = "standard"
+    priority: tuple[Id, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Student:
+    """A student with a ranked list of offer ids (first = most wanted)."""
+
+    id: Id
+    preferences: tuple[Id, ...]
+    level: str
+    age: int
+    guidance: str = "standard"
+    lottery: float = 0.0
+
+
+@dataclass(eq=False)
+class Instance:
+    """A validated instance in array form. Build it with :func:`load_instance` or :func:`build`.
+
+    Indices: students ``0..n-1`` and offers ``0..m-1`` in input order. ``pref_*`` arrays hold
+    every listed preference (``pref_ptr[s]:pref_ptr[s+1]`` for student ``s``); ``el_*`` arrays
+    hold only the eligible ones, in the same order, with ``el_rank`` the 1-based position in the
+    list *as given* and ``el_key`` the student's priority key at that offer (smaller = better).
+    """
+
+    offer_ids: list[Id]
+    student_ids: list[Id]
+    capacity: np.ndarray  # int64[m]
+    need: np.ndarray  # int8[n], 0 standard .. 2 intensive
+    lottery: np.ndarray  # float64[n]
+    pref_ptr: np.ndarray  # int64[n+1]
+    pref_offer: np.ndarray  # int32[P]
+    pref_why: np.ndarray  # uint8[P], 0 = eligible, else INELIGIBLE_* flags
+    # explicit priority lists: (offer index, student index, position) triples
+    prio_offer: np.ndarray
+    prio_student: np.ndarray
+    prio_pos: np.ndarray
+    prio_len: np.ndarray  # int64[m], -1 = no explicit list
+    el_ptr: np.ndarray = field(init=False)
+    el_student: np.ndarray = field(init=False)
+    el_offer: np.ndarray = field(init=False)
+    el_rank: np.ndarray = field(init=False)
+    el_key: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.student_ids)
+        lengths = np.diff(self.pref_ptr)
+        pref_student = np.repeat(np.arange(n, dtype=np.int32), lengths)
+        rank = np.arange(len(self.pref_offer), dtype=np.int64) - np.repeat(
+            self.pref_ptr[:-1], lengths
+        )
+        ok = self.pref_why == 0
+        self.el_student = pref_student[ok]
+        self.el_offer = self.pref_offer[ok]
+        self.el_rank = (rank[ok] + 1).astype(np.int32)
+        counts = np.bincount(self.el_student, minlength=n)
+        self.el_ptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counts, out=self.el_ptr[1:])
+        self.el_key = self.priority_keys(self.lottery)
+
+    @property
+    def n_students(self) -> int:
+        return len(self.student_ids)
+
+    @property
+    def n_offers(self) -> int:
+        return len(self.offer_ids)
+
+    @property
+    def dropped_ineligible(self) -> int:
+        return int(np.count_nonzero(self.pref_why))
+
+    def default_order(self, lottery: np.ndarray) -> np.ndarray:
+        """Each student's place in the default order (0 = first): need desc, lottery, position."""
+        n = self.n_students
+        order = np.lexsort((np.arange(n), lottery, -self.need.astype(np.int64)))
+        place = np.empty(n, dtype=np.int64)
+        place[order] = np.arange(n, dtype=np.int64)
+        return place
+
+    def priority_keys(self, lottery: np.ndarray) -> np.ndarray:
+        """Priority key of each eligible preference for a given lottery draw."""
+        key = self.default_order(lottery)[self.el_student]
+        if len(self.prio_offer) == 0:
+            return key
+        listed = self.prio_len[self.el_offer]
+        has_list = listed >= 0
+        key = key + np.where(has_list, listed, 0)
+        # Students on an offer's list get their position there instead.
+        n = self.n_students
+        codes = self.prio_offer.astype(np.int64) * n + self.prio_student
+        order = np.argsort(codes)
+        codes, pos = codes[order], self.prio_pos[order]
+        idx = np.flatnonzero(has_list)
+        want = self.el_offer[idx].astype(np.int64) * n + self.el_student[idx]
+        at = np.searchsorted(codes, want)
+        at_ok = at < len(codes)
+        hit = np.zeros(len(idx), dtype=bool)
+        hit[at_ok] = codes[at[at_ok]] == want[at_ok]
+        key[idx[hit]] = pos[at[hit]]
+        return key
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _bad(message: str) -> MalformedInstance:
+    return MalformedInstance(message)
+
+
+def _label(kind: str, i: int, record: Any) -> str:
+    if isinstance(record, Mapping) and isinstance(record.get("id"), int | str):
+        return f"{kind} {record['id']!r}"
+    return f"{kind} #{i + 1}"
+
+
+def _column(records: list, name: str, kind: str, default: Any = ...) -> list:
+    try:
+        if default is ...:
+            return [r[name] for r in records]
+        return [r.get(name, default) for r in records]
+    except (KeyError, TypeError, AttributeError):
+        for i, r in enumerate(records):
+            if not isinstance(r, Mapping):
+                raise _bad(f"{kind} #{i + 1} is not an object") from None
+            if name not in r:
+                raise _bad(f"{_label(kind, i, r)} has no '{name}'") from None
+        raise
+
+
+def _check_types(col: list, allowed: tuple[type, ...], kind: str, name: str, records: list) -> None:
+    if set(map(type, col)) <= set(allowed):
+        return
+    names = " or ".join(t.__name__ for t in allowed)
+    for i, value in enumerate(col):
+        if type(value) not in allowed:
+            raise _bad(
+                f"{_label(kind, i, records[i])}: '{name}' must be {names}, not {value!r:.40}"
+            )
+
+
+def _ids(col: list, kind: str, records: list) -> dict:
+    _check_types(col, (int, str), kind, "id", records)
+    index = {v: i for i, v in enumerate(col)}
+    if len(index) == len(col) and len(set(map(str, col))) == len(col):
+        return index
+    seen: set[str] = set()
+    for v in col:
+        if str(v) in seen:
+            raise _bad(f"duplicate {kind} id {v!r}")
+        seen.add(str(v))
+    raise AssertionError("unreachable")
+
+
+def _flat_refs(lists: list, index: dict, kind: str, what: str, owners: list, owner_kind: str):
+    """Map a column of id lists to int arrays (flat, lengths); reject unknown ids."""
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = list(chain.from_iterable(lists))
+    if not set(map(type, flat)) <= {int, str}:
+        for j, ids in enumerate(lists):
+            for v in ids:
+                if type(v) not in (int, str):
+                    raise _bad(f"{owner_kind} {owners[j]!r}: {what} holds {v!r:.40}, not an id")
+    mapped = list(map(index.get, flat))
+    try:
+        arr = np.array(mapped, dtype=np.int64)
+    except TypeError:
+        for j, ids in enumerate(lists):
+            for v in ids:
+                if v not in index:
+                    raise _bad(
+                        f"{owner_kind} {owners[j]!r}: unknown {kind} {v!r} in {what}"
+                    ) from None
+        raise
+    return arr, lengths
+
+
+def _has_duplicate_in_rows(flat: np.ndarray, lengths: np.ndarray) -> int:
+    """Index of the first row that repeats a value, or -1."""
+    n = len(lengths)
+    if n == 0 or len(flat) == 0:
+        return -1
+    width = int(lengths.max())
+    if width * n <= 4 * len(flat) + 1_000_000:
+        pad = np.broadcast_to(-1 - np.arange(width, dtype=np.int64), (n, width)).copy()
+        pad[np.arange(width) < lengths[:, None]] = flat
+        pad.sort(axis=1)
+        dup = (pad[:, 1:] == pad[:, :-1]).any(axis=1)
+    else:
+        rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        codes = np.sort(rows * (int(flat.max()) + 1) + flat)
+        same = codes[1:] == codes[:-1]
+        dup = np.zeros(n, dtype=bool)
+        dup[(codes[1:][same]) // (int(flat.max()) + 1)] = True
+    hits = np.flatnonzero(dup)
+    return int(hits[0]) if len(hits) else -1
+
+
+def _guidance(col: list, kind: str, records: list) -> np.ndarray:
+    try:
+        return np.array([_GUIDANCE_LEVEL[g] for g in col], dtype=np.int8)
+    except (KeyError, TypeError):
+        for i, g in enumerate(col):
+            if not isinstance(g, str) or g not in _GUIDANCE_LEVEL:
+                raise _bad(
+                    f"{_label(kind, i, records[i])}: unknown guidance {g!r:.40} "
+                    f"(expected one of {', '.join(GUIDANCE)})"
+                ) from None
+        raise
+
+
+def load_instance(data: Any) -> Instance:
+    """Validate a JSON-shaped instance ``{"offers": [...], "students": [...]}``."""
+    if not isinstance(data, Mapping):
+        raise _bad("the instance must be a JSON object with 'offers' and 'students'")
+    for key in ("offers", "students"):
+        if key not in data:
+            raise _bad(f"the instance has no '{key}'")
+        if not isinstance(data[key], list):
+            raise _bad(f"'{key}' must be a list")
+    offers, students = data["offers"], data["students"]
+
+    # Offers.
+    offer_ids = _column(offers, "id", "offer")
+    offer_index = _ids(offer_ids, "offer", offers)
+    capacity = _column(offers, "capacity", "offer")
+    _check_types(capacity, (int,), "offer", "capacity", offers)
+    capacity_arr = np.array(capacity, dtype=np.int64)
+    if len(capacity_arr) and capacity_arr.min() < 0:
+        i = int(np.argmin(capacity_arr))
+        raise _bad(f"offer {offer_ids[i]!r}: negative capacity {capacity[i]}")
+    levels = _column(offers, "levels", "offer")
+    _check_types(levels, (list,), "offer", "levels", offers)
+    min_age = _column(offers, "min_age", "offer")
+    _check_types(min_age, (int,), "offer", "min_age", offers)
+    offer_guidance = _guidance(_column(offers, "guidance", "offer"), "offer", offers)
+    priority = _column(offers, "priority", "offer", default=None)
+
+    # Students.
+    student_ids = _column(students, "id", "student")
+    student_index = _ids(student_ids, "student", students)
+    prefs = _column(students, "preferences", "student")
+    _check_types(prefs, (list,), "student", "preferences", students)
+    level = _column(students, "level", "student")
+    _check_types(level, (str,), "student", "level", students)
+    age = _column(students, "age", "student")
+    _check_types(age, (int,), "student", "age", students)
+    need = _guidance(_column(students, "guidance", "student"), "student", students)
+    lottery = _column(students, "lottery", "student")
+    _check_types(lottery, (float, int), "student", "lottery", students)
+    lottery_arr = np.array(lottery, dtype=np.float64)
+    bad = ~((lottery_arr >= 0.0) & (lottery_arr < 1.0))
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise _bad(f"student {student_ids[i]!r}: lottery {lottery[i]!r} is outside [0, 1)")
+
+    # Preferences: known offers, each at most once per list.
+    pref_offer, lengths = _flat_refs(
+        prefs, offer_index, "offer", "preferences", student_ids, "student"
+    )
+    dup = _has_duplicate_in_rows(pref_offer, lengths)
+    if dup >= 0:
+        raise _bad(f"student {student_ids[dup]!r} lists the same offer twice")
+    pref_ptr = np.zeros(len(students) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=pref_ptr[1:])
+
+    # Explicit priority lists: known students, each at most once per list.
+    has = [o for o, p in enumerate(priority) if p is not None]
+    prio_len = np.full(len(offers), -1, dtype=np.int64)
+    if has:
+        lists = [priority[o] for o in has]
+        owners = [offer_ids[o] for o in has]
+        for o, p in zip(has, lists, strict=True):
+            if not isinstance(p, list):
+                raise _bad(f"offer {offer_ids[o]!r}: 'priority' must be a list of student ids")
+        prio_student, plen = _flat_refs(
+            lists, student_index, "student", "priority", owners, "offer"
+        )
+        dup = _has_duplicate_in_rows(prio_student, plen)
+        if dup >= 0:
+            raise _bad(f"offer {owners[dup]!r} lists the same student twice in its priority")
+        prio_offer = np.repeat(np.array(has, dtype=np.int64), plen)
+        starts = np.repeat(np.cumsum(plen) - plen, plen)
+        prio_pos = np.arange(len(prio_student), dtype=np.int64) - starts
+        prio_len[has] = plen
+    else:
+        prio_offer = prio_student = prio_pos = np.zeros(0, dtype=np.int64)
+
+    # Eligibility of every listed preference.
+    for i, lv in enumerate(levels):
+        if not all(type(x) is str for x in lv):
+            raise _bad(f"offer {offer_ids[i]!r}: 'levels' must be a list of strings")
+    level_names = sorted(set(level).union(*map(set, levels)) if levels else set(level))
+    code = {name: i for i, name in enumerate(level_names)}
+    student_level = np.array([code[x] for x in level], dtype=np.int64)
+    pref_student = np.repeat(np.arange(len(students), dtype=np.int64), lengths)
+    off_lv = pref_offer
+    st_lv = student_level[pref_student]
+    if len(code) <= 62:
+        masks = np.array(
+            [sum(1 << code[x] for x in lv) if lv else -1 for lv in levels], dtype=np.int64
+        )
+        level_ok = ((masks[off_lv] >> st_lv) & 1) == 1 if len(off_lv) else np.ones(0, bool)
+    else:  # many distinct level names: slower, still linear
+        sets = [frozenset(code[x] for x in lv) for lv in levels]
+        level_ok = np.array(
+            [
+                not sets[o] or lv_ in sets[o]
+                for o, lv_ in zip(off_lv.tolist(), st_lv.tolist(), strict=True)
+            ],
+            dtype=bool,
+        )
+    age_arr = np.array(age, dtype=np.int64)
+    min_age_arr = np.array(min_age, dtype=np.int64)
+    why = np.where(level_ok, 0, INELIGIBLE_LEVEL)
+    why |= np.where(age_arr[pref_student] >= min_age_arr[pref_offer], 0, INELIGIBLE_AGE)
+    why |= np.where(offer_guidance[pref_offer] >= need[pref_student], 0, INELIGIBLE_GUIDANCE)
+    return Instance(
+        offer_ids=offer_ids,
+        student_ids=student_ids,
+        capacity=capacity_arr,
+        need=need,
+        lottery=lottery_arr,
+        pref_ptr=pref_ptr,
+        pref_offer=pref_offer.astype(np.int32),
+        pref_why=why.astype(np.uint8),
+        prio_offer=prio_offer,
+        prio_student=prio_student,
+        prio_pos=prio_pos,
+        prio_len=prio_len,
+    )
+
+
+def build(offers: Iterable[Offer], students: Iterable[Student]) -> Instance:
+    """Validate an instance given as dataclasses (what the platform builds from its models)."""
+
+    def offer_record(o: Offer) -> dict:
+        return {
+            "id": o.id,
+            "capacity": o.capacity,
+            "levels": list(o.levels),
+            "min_age": o.min_age,
+            "guidance": o.guidance,
+            "priority": None if o.priority is None else list(o.priority),
+        }
+
+    def student_record(s: Student) -> dict:
+        return {
+            "id": s.id,
+            "preferences": list(s.preferences),
+            "level": s.level,
+            "age": s.age,
+            "guidance": s.guidance,
+            "lottery": s.lottery,
+        }
+
+    return load_instance(
+        {
+            "offers": [offer_record(o) for o in offers],
+            "students": [student_record(s) for s in students],
+        }
+    )
