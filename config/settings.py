@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "meedoen.students",
     "meedoen.stagebank",
     "meedoen.placements",
+    "meedoen.rounds",
     "meedoen.planning",
     "meedoen.hours",
     "meedoen.evaluations",

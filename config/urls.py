@@ -10,6 +10,7 @@ DOMAIN_APPS = [
     "stagebank",
     "planning",
     "placements",
+    "rounds",
     "hours",
     "evaluations",
 ]
