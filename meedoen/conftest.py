@@ -11,12 +11,22 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from meedoen.core.tests import factories as f
 from meedoen.directory.models import Role, SchoolBoard
 from meedoen.placements.models import PlacementStatus
 from meedoen.students import services as student_services
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Dutch), whatever an earlier test or
+    request left active in the thread; tests that want English use translation.override."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
