@@ -29,6 +29,9 @@ DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# The address people reach Meedoen at, for links in e-mails (signing, confirming hours).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 # Demo accounts may skip the two-factor set-up; never in production.
 DEMO_SKIP_MFA = env.bool("MEEDOEN_DEMO_SKIP_MFA", default=False)
 

@@ -2,7 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .api import PlacementViewSet
+
 router = SimpleRouter()
+router.register("placements", PlacementViewSet, basename="placement")
 
 app_name = "placements_api"
 urlpatterns = router.urls
