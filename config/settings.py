@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "meedoen.planning",
     "meedoen.hours",
     "meedoen.evaluations",
+    "meedoen.reports",
     "meedoen.api",
 ]
 

@@ -13,6 +13,7 @@ DOMAIN_APPS = [
     "rounds",
     "hours",
     "evaluations",
+    "reports",
 ]
 
 urlpatterns = [
