@@ -190,6 +190,10 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Meedoen <noreply@meedoen.example>")
 
+# Cache: per-process memory by default; CACHE_URL (e.g. redis://127.0.0.1:6379/1) in production
+# so all app servers share it.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # Background jobs survive restarts: they are rows in the database.
 TASKS = {
     "default": {
@@ -217,6 +221,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per shared choice set, so the schema has no duplicate enums.
+    "ENUM_NAME_OVERRIDES": {
+        "SectorEnum": "meedoen.directory.models.Sector",
+        "GuidanceLevelEnum": "meedoen.students.models.GuidanceLevel",
+        "LevelEnum": "meedoen.students.models.Level",
+        "FormatEnum": "meedoen.stagebank.models.Format",
+        "KindEnum": "meedoen.stagebank.models.Kind",
+        "DayPartEnum": "meedoen.stagebank.models.DayPart",
+        "VacancyStatusEnum": "meedoen.stagebank.workflows.VacancyStatus",
+        "PeriodStatusEnum": "meedoen.planning.workflows.PeriodStatus",
+    },
 }
 
 # Content Security Policy: only our own scripts and styles.

@@ -8,11 +8,12 @@ before it is published; every change of state is a ``VacancyEvent``.
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from meedoen.directory.models import Address, ContactPerson, Organisation, Region, Sector
-from meedoen.students.models import GuidanceLevel
+from meedoen.students.models import GuidanceLevel, Level
 
 from .workflows import VacancyStatus
 
@@ -127,6 +128,10 @@ class Vacancy(Address):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Full-text document (PostgreSQL only; NULL on SQLite). Filled by a database trigger
+    # from title (A), description and activities (B) and the organisation's name (C):
+    # see migration 0002. Never written by Django, never read into Python.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("placement offer")
@@ -137,6 +142,8 @@ class Vacancy(Address):
             models.Index(fields=["status", "start_date"]),
             models.Index(fields=["status", "published_at"]),
             models.Index(fields=["organisation", "status"]),
+            # The bounding-box prefilter of a distance search.
+            models.Index(fields=["status", "latitude", "longitude"], name="vacancy_status_geo"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -147,6 +154,28 @@ class Vacancy(Address):
 
     def __str__(self) -> str:
         return self.title
+
+    # Labels for pages; the stored values are codes.
+    def level_labels(self) -> list[str]:
+        order = {code: i for i, code in enumerate(Level.values)}
+        labels = dict(Level.choices)
+        return [str(labels.get(v, v)) for v in sorted(self.levels, key=lambda v: order.get(v, 99))]
+
+    def weekday_labels(self) -> list[str]:
+        labels = dict(WEEKDAYS)
+        return [str(labels.get(v, v)) for v in sorted(self.weekdays)]
+
+    def day_part_labels(self) -> list[str]:
+        labels = dict(DayPart.choices)
+        return [str(labels.get(v, v)) for v in self.day_parts]
+
+    def format_labels(self) -> list[str]:
+        labels = dict(Format.choices)
+        return [str(labels.get(v, v)) for v in self.formats]
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == Kind.GROUP
 
 
 class VacancyEvent(models.Model):

@@ -1,0 +1,258 @@
+"""The bank's search: text, every filter, distance, sorting, bad input, query counts."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meedoen.placements.models import PlacementStatus
+from meedoen.stagebank.geo import GeoPoint, postcode_coordinates
+from meedoen.stagebank.models import Vacancy
+from meedoen.stagebank.selectors import SearchParams, published_vacancies, vacancy_search
+
+from .helpers import S, make_offer, year_date
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bank(personas, settings):
+    settings.DEMO_SKIP_MFA = True
+    w = personas
+    a = make_offer(
+        w,
+        title="Dieren verzorgen op de kinderboerderij",
+        description="Je voert de geiten en maakt de hokken schoon.",
+        sector="nature",
+        levels=["vmbo-t"],
+        capacity=1,
+        formats=["block"],
+        weekdays=[2],
+        latitude=52.1601,
+        longitude=4.4901,
+    )
+    b = make_offer(
+        w,
+        organisation=w.org_y,
+        title="Assistent-trainer voetbal",
+        description="Je helpt bij de training van de jongste jeugd.",
+        sector="sport",
+        kind="group",
+        group_min=4,
+        group_max=8,
+        capacity=8,
+        min_age=15,
+        levels=["havo", "vwo"],
+        guidance_offered="targeted",
+        formats=["ribbon"],
+        weekdays=[5],
+        latitude=52.2000,
+        longitude=4.4160,
+        start_date=year_date(9, 1),
+        end_date=year_date(10, 31),
+    )
+    c = make_offer(
+        w,
+        title="Voorlezen in de bibliotheek",
+        description="Op woensdagmiddag lees je voor aan kleuters.",
+        sector="culture",
+        levels=["vmbo-t", "havo"],
+        guidance_offered="intensive",
+        formats=["project"],
+        weekdays=[2, 4],
+        latitude=52.1580,
+        longitude=4.5350,
+        start_date=year_date(2, 1),
+        end_date=year_date(3, 31),
+    )
+    draft = make_offer(w, S.DRAFT, title="Kinderboerderij concept")
+    return type("Bank", (), {"a": a, "b": b, "c": c, "draft": draft, "w": w})
+
+
+def ids(**kwargs):
+    params = SearchParams(**kwargs)
+    return [v.pk for v in vacancy_search(published_vacancies(), params)]
+
+
+def test_text_search_finds_words_and_prefixes(bank):
+    assert ids(q="kinderboerderij") == [bank.a.pk]  # the draft is never found
+    assert ids(q="geit") == [bank.a.pk]  # prefix of "geiten"
+    assert ids(q="voorlezen kleuters") == [bank.c.pk]  # every word must match
+    assert ids(q="voorlezen voetbal") == []
+    assert set(ids(q="Sportclub")) == {bank.b.pk}  # the organisation's name
+
+
+def test_text_search_ranks_title_above_description(bank):
+    make_offer(bank.w, title="Koken in het buurthuis", description="Ook voor de bibliotheek.")
+    found = ids(q="bibliotheek", sort="relevance")
+    assert found[0] == bank.c.pk and len(found) == 2
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"sector": "sport"}, {"b"}),
+        ({"level": "vmbo-t"}, {"a", "c"}),
+        ({"level": "vwo"}, {"b"}),
+        ({"age": 14}, {"a", "c"}),
+        ({"kind": "group"}, {"b"}),
+        ({"guidance": "targeted"}, {"b", "c"}),
+        ({"guidance": "intensive"}, {"c"}),
+        ({"format": "project"}, {"c"}),
+        ({"weekday": 4}, {"c"}),
+        ({"weekday": 2}, {"a", "c"}),
+    ],
+)
+def test_each_filter(bank, params, expected):
+    names = {bank.a.pk: "a", bank.b.pk: "b", bank.c.pk: "c"}
+    assert {names[i] for i in ids(**params)} == expected
+
+
+def test_period_overlap(bank):
+    assert set(ids(date_from=year_date(11, 1), date_to=year_date(11, 30))) == {bank.a.pk}
+    assert set(ids(date_from=year_date(3, 15))) == {bank.c.pk}
+    assert set(ids(date_to=year_date(9, 5))) == {bank.a.pk, bank.b.pk}
+    student_periods = [(year_date(1, 15), year_date(2, 15))]
+    assert set(ids(periods=student_periods)) == {bank.c.pk}
+
+
+def test_open_capacity_counts_active_placements(bank):
+    from meedoen.core.tests.factories import PlacementFactory
+
+    w = bank.w
+    PlacementFactory(
+        student=w.student_a2,
+        organisation=w.org_x,
+        vacancy=bank.a,
+        status=PlacementStatus.APPROVED,
+    )
+    assert bank.a.pk not in ids(open_only=True)
+    PlacementFactory(
+        student=w.student_b, organisation=w.org_x, vacancy=bank.c, status=PlacementStatus.CANCELLED
+    )
+    assert set(ids(open_only=True)) == {bank.b.pk, bank.c.pk}
+
+
+def test_distance_radius_and_sort(bank):
+    school = GeoPoint(52.16, 4.49, "School")
+    assert ids(origin=school, sort="distance") == [bank.a.pk, bank.c.pk, bank.b.pk]
+    assert ids(origin=school, radius_km=4) == [bank.a.pk, bank.c.pk]
+    assert ids(origin=school, radius_km=1) == [bank.a.pk]
+    found = list(vacancy_search(published_vacancies(), SearchParams(origin=school)))
+    assert found[1].distance == pytest.approx(3.1, abs=0.2)
+
+
+def test_postcode_origin(bank):
+    leiderdorp = postcode_coordinates("2351 AB")
+    assert ids(origin=leiderdorp, radius_km=2) == [bank.c.pk]
+    assert postcode_coordinates("9999") is None
+    assert postcode_coordinates("'; DROP") is None
+
+
+def test_sorting_newest_and_start(bank):
+    assert ids(sort="newest") == [bank.c.pk, bank.b.pk, bank.a.pk]
+    assert ids(sort="start")[-1] == bank.c.pk
+
+
+def test_page_students_see_what_fits_them_by_default(bank, client):
+    client.force_login(bank.w.student_user)
+    page = client.get(reverse("stagebank:search"))
+    assert page.status_code == 200
+    found = {v.pk for v in page.context["page"]}
+    assert found == {bank.a.pk, bank.c.pk}  # b is for havo/vwo and from 15 years
+    everything = client.get(reverse("stagebank:search"), {"f": "1"})
+    assert {v.pk for v in everything.context["page"]} == {bank.a.pk, bank.b.pk, bank.c.pk}
+
+
+def test_page_distance_from_the_students_school(bank, client):
+    client.force_login(bank.w.student_user)
+    page = client.get(reverse("stagebank:search"), {"f": "1", "near": "school", "km": "4"})
+    assert [v.pk for v in page.context["page"]] == [bank.a.pk, bank.c.pk]
+    assert b"km" in page.content
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"km": "-5", "near": "postcode", "pc": "2351"},
+        {"sector": "finance"},
+        {"page": str(10**9)},
+        {"page": "-1"},
+        {"page": "abc"},
+        {"q": "'; DROP TABLE stagebank_vacancy; --"},
+        {"q": "a & b | !c :* <-> (('"},
+        {"q": "x" * 5000},
+        {"date_from": "2026-13-45"},
+        {"weekday": "9"},
+        {"age": "999999999999999999999"},
+        {"pc": "<script>"},
+        {"sort": "price"},
+    ],
+)
+def test_nonsense_never_breaks_the_page(bank, client, query):
+    client.force_login(bank.w.coordinator)
+    response = client.get(reverse("stagebank:search"), query)
+    assert response.status_code == 200
+    assert Vacancy.objects.count() == 4
+    assert b"<script>" not in response.content.replace(b"<script src=", b"")
+
+
+def test_bad_filters_are_named(bank, client):
+    client.force_login(bank.w.coordinator)
+    response = client.get(reverse("stagebank:search"), {"sector": "finance", "km": "-5"})
+    assert b"Some filters were not used" in response.content or b"niet gebruikt" in response.content
+    assert len(response.context["page"]) == 3  # the other filters still apply
+
+
+def test_huge_page_number_gives_the_last_page(bank, client):
+    client.force_login(bank.w.coordinator)
+    response = client.get(reverse("stagebank:search"), {"f": "1", "page": 10**9})
+    assert response.context["page"].number == 1
+
+
+def test_htmx_gets_only_the_results(bank, client):
+    client.force_login(bank.w.coordinator)
+    response = client.get(reverse("stagebank:search"), {"q": "voetbal"}, HTTP_HX_REQUEST="true")
+    assert b"<html" not in response.content and b"Assistent-trainer" in response.content
+    assert "HX-Request" in response["Vary"]
+
+
+def test_query_count_does_not_grow_with_page_size(personas, client, settings):
+    settings.DEMO_SKIP_MFA = True
+    make_offer(personas, title="Eén aanbod")
+    client.force_login(personas.student_user)
+    url = reverse("stagebank:search")
+    with CaptureQueriesContext(connection) as one:
+        client.get(url, {"f": "1", "near": "school"})
+    for i in range(30):
+        make_offer(personas, title=f"Aanbod {i}")
+    cache.clear()  # measure the uncached search (the bank's version bumps after commit)
+    with CaptureQueriesContext(connection) as full:
+        response = client.get(url, {"f": "1", "near": "school"})
+    assert len(response.context["page"]) == 20
+    assert len(full) == len(one)
+
+
+def test_query_count_bound(bank, client, django_assert_max_num_queries):
+    client.force_login(bank.w.student_user)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("stagebank:search"), {"q": "dieren", "near": "school", "open": "on"})
+
+
+def test_results_are_cached_until_the_bank_changes(
+    personas, client, settings, django_capture_on_commit_callbacks
+):
+    settings.DEMO_SKIP_MFA = True
+    make_offer(personas, title="Voorlezen in de bibliotheek")
+    client.force_login(personas.coordinator)
+    url = reverse("stagebank:search")
+    with CaptureQueriesContext(connection) as first:
+        client.get(url, {"q": "voorlezen"})
+    with CaptureQueriesContext(connection) as second:
+        cached = client.get(url, {"q": "voorlezen"})
+    assert len(second) < len(first) and b"Voorlezen in de bibliotheek" in cached.content
+    with django_capture_on_commit_callbacks(execute=True):
+        make_offer(personas, title="Voorlezen op de kinderboerderij")
+    fresh = client.get(url, {"q": "voorlezen"})
+    assert b"Voorlezen op de kinderboerderij" in fresh.content
