@@ -32,6 +32,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The address people reach Meedoen at, for links in e-mails (signing, confirming hours).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# Public keys (base64 Ed25519) of other Meedoen installations whose signed student records
+# we accept on import.
+MEEDOEN_TRUSTED_RECORD_KEYS = env.list("MEEDOEN_TRUSTED_RECORD_KEYS", default=[])
+
 # Demo accounts may skip the two-factor set-up; never in production.
 DEMO_SKIP_MFA = env.bool("MEEDOEN_DEMO_SKIP_MFA", default=False)
 

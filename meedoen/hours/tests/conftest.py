@@ -1,0 +1,1 @@
+from .fixtures import in_english, world  # noqa: F401
