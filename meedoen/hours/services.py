@@ -636,21 +636,12 @@ def completion_blockers(placement: Placement) -> list[str]:
 
 
 def _mark_completed(placement: Placement, *, actor, reason: str) -> None:
-    """Move the placement to completed. The coordinator's completion goes through the
-    placements app's own ``placement_complete`` (its workflow table, history and mails);
-    the automatic completion (no actor) is not in that table yet, so it is a guarded
-    update of the status (ACTIVE → COMPLETED only), recorded in ``PlacementCompletion``."""
+    """Move the placement to completed through the placements app's own service (its
+    workflow table, history and mails): the coordinator as actor, or the platform
+    (``actor=None``) completing this one student when hours and evaluations are in."""
     from meedoen.placements import services as placement_services
 
-    complete = getattr(placement_services, "placement_complete", None)
-    if complete is not None and actor is not None:
-        complete(placement=placement, by=actor)
-        return
-    changed = Placement.objects.filter(pk=placement.pk, status=PlacementStatus.ACTIVE).update(
-        status=PlacementStatus.COMPLETED
-    )
-    if not changed:
-        raise ServiceError(_("Only an active placement can be completed."))
+    placement_services.placement_complete(placement=placement, by=actor, reason=reason)
 
 
 def placement_complete_if_ready(*, placement: Placement) -> bool:

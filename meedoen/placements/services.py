@@ -601,7 +601,13 @@ def placement_propose_self_found(
 
 
 def _transition(
-    placement, *, by, action: str, reason: str = "", not_paid_work: bool = False
+    placement,
+    *,
+    by,
+    action: str,
+    reason: str = "",
+    not_paid_work: bool = False,
+    group_wide: bool | None = None,
 ) -> Placement:
     to = wf.ACTIONS[action]
     reason = (reason or "").strip()
@@ -611,8 +617,11 @@ def _transition(
         vacancy = None
         if to in (S.ACCEPTED, S.APPROVED):
             vacancy = _lock_vacancy(placement.vacancy_id)
-        members = _lock_members(placement, group_wide=action in wf.GROUP_WIDE)
-        _check_transition(members, to=to, by=by)
+        if group_wide is None:
+            group_wide = action in wf.GROUP_WIDE
+        members = _lock_members(placement, group_wide=group_wide)
+        # No person: a scheduled job or an automatic rule of the platform.
+        _check_transition(members, to=to, by=by, kinds={wf.SYSTEM} if by is None else None)
         current = members[0]
         if action == "approve":
             if current.status == S.PROPOSED and current.source == Source.BANK:
@@ -688,8 +697,14 @@ def placement_activate(*, placement: Placement, by) -> Placement:
     return _transition(placement, by=by, action="activate")
 
 
-def placement_complete(*, placement: Placement, by) -> Placement:
-    return _transition(placement, by=by, action="complete")
+def placement_complete(
+    *, placement: Placement, by, reason: str = "", group_wide: bool = True
+) -> Placement:
+    """Complete an active placement: by the coordinator, or by the platform (``by=None``)
+    when hours and evaluations are in; the platform completes one student at a time."""
+    return _transition(
+        placement, by=by, action="complete", reason=reason, group_wide=group_wide and by is not None
+    )
 
 
 def placement_no_show(*, placement: Placement, by, reason: str) -> Placement:

@@ -32,7 +32,7 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.AGREEMENT_ISSUED, S.SIGNED): frozenset({SYSTEM}),
     (S.SIGNED, S.AGREEMENT_ISSUED): frozenset({COORDINATOR}),
     (S.SIGNED, S.ACTIVE): frozenset({COORDINATOR, SYSTEM}),
-    (S.ACTIVE, S.COMPLETED): frozenset({COORDINATOR}),
+    (S.ACTIVE, S.COMPLETED): frozenset({COORDINATOR, SYSTEM}),
     (S.SIGNED, S.NO_SHOW): frozenset({COORDINATOR, ORGANISATION}),
     (S.ACTIVE, S.NO_SHOW): frozenset({COORDINATOR, ORGANISATION}),
     (S.PROPOSED, S.CANCELLED): frozenset({STUDENT, COORDINATOR}),
