@@ -86,15 +86,11 @@ def broker_dashboard(user) -> dict:
         schools = schools.filter(region_id__in=p.broker_region_ids)
         organisations = organisations.filter(region_id__in=p.broker_region_ids)
     schools = _school_figures(schools)
-    organisations = (
-        organisations
-        .annotate(
-            placement_count=Count(
-                "placements", filter=Q(placements__status__in=ORGANISATION_VISIBLE_STATES)
-            )
+    organisations = organisations.annotate(
+        placement_count=Count(
+            "placements", filter=Q(placements__status__in=ORGANISATION_VISIBLE_STATES)
         )
-        .order_by("name")
-    )
+    ).order_by("name")
     return {
         "schools": schools,
         "organisations": organisations,
