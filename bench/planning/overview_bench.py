@@ -13,7 +13,7 @@ Usage::
 
     .venv/bin/python bench/planning/overview_bench.py [--repeat 5] [--keep]
 
-The figures are recorded in ``docs/benchmarks-planning.md``.
+The figures are recorded in ``docs/benchmarks.md``.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ Usage::
         [--reuse] [--drop]
 
 ``--reuse`` uses an existing, filled ``meedoen_bench`` (skips the seeding); ``--drop``
-drops the database at the end. The figures are recorded in ``docs/benchmarks-stagebank.md``.
+drops the database at the end. The figures are recorded in ``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
