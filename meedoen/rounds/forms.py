@@ -1,0 +1,65 @@
+"""Forms of the matching rounds: plain fields; the services decide what is allowed."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import DEFAULT_CHOICES, MAX_CHOICES, Mode
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class RoundSettingsForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120, required=False)
+    max_choices = forms.IntegerField(
+        label=_("Number of choices per student"),
+        min_value=1,
+        max_value=MAX_CHOICES,
+        initial=DEFAULT_CHOICES,
+    )
+    opens_on = forms.DateField(label=_("Students can choose from"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Students can choose until"), widget=DateInput())
+
+
+class RoundCreateForm(RoundSettingsForm):
+    field_order = ["period", "name", "max_choices", "opens_on", "closes_on"]
+
+    period = forms.ModelChoiceField(label=_("Internship period"), queryset=None)
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = periods
+        today = timezone.localdate()
+        self.fields["opens_on"].initial = today
+        self.fields["closes_on"].initial = today + datetime.timedelta(days=14)
+
+
+class RoundEditForm(RoundSettingsForm):
+    offers = forms.TypedMultipleChoiceField(
+        label=_("Offers students can choose from"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, offer_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offers"].choices = offer_choices
+
+
+class FollowUpForm(forms.Form):
+    opens_on = forms.DateField(label=_("Students can choose from"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Students can choose until"), widget=DateInput())
+
+
+class RunForm(forms.Form):
+    mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices)

@@ -1,0 +1,752 @@
+"""Writes of matching rounds. One transaction each; refusals raise ``ServiceError`` and
+change nothing.
+
+State changes lock the round's row (``select_for_update``), check ``workflows.TRANSITIONS``
+and record a ``RoundEvent`` (who, when). Choosing is only possible while the round is open
+and between its dates. Runs of the engine are stored and change nothing else; publishing
+one run creates the proposed placements through ``meedoen.placements.services`` and tells
+every student their result (e-mail after the commit).
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from meedoen.core.errors import ServiceError
+from meedoen.core.mail import mail_queue
+from meedoen.matching.engine import solve
+from meedoen.placements import services as placement_services
+from meedoen.placements.models import Source
+from meedoen.planning.models import InternshipPeriod
+from meedoen.stagebank.models import GUIDANCE_RANK, Vacancy
+from meedoen.students.models import GuidanceLevel, Student
+from meedoen.students.selectors import students_visible_to
+
+from . import presenters
+from . import workflows as wf
+from .engine_input import round_instance
+from .models import (
+    MAX_CHOICES,
+    Choice,
+    Mediation,
+    Mode,
+    Round,
+    RoundEvent,
+    RoundOffer,
+    RoundRun,
+    RoundStudent,
+)
+from .selectors import (
+    candidate_offers,
+    capacities,
+    eligibility_problems,
+    is_broker_for,
+    manages,
+    places_held,
+)
+
+S = wf.RoundStatus
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def _lock(round_: Round) -> Round:
+    return (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("school__region", "period__cohort", "period__school")
+        .get(pk=round_.pk)
+    )
+
+
+def _event(round_, action, *, actor, from_status="", to_status="", note=""):
+    RoundEvent.objects.create(
+        round=round_,
+        action=action,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        from_status=from_status,
+        to_status=to_status,
+        note=note[:300],
+    )
+
+
+def _require_manager(actor, round_or_school) -> None:
+    round_ = round_or_school if isinstance(round_or_school, Round) else None
+    if round_ is not None:
+        ok = manages(actor, round_)
+    else:
+        from meedoen.core.policy import may
+
+        ok = may(actor, "school.manage", round_or_school)
+    if not ok:
+        raise ServiceError(_("Only the school's coordinator can do this."))
+
+
+def _require_not_final(round_: Round) -> None:
+    if round_.status == S.PUBLISHED:
+        raise ServiceError(_("This round has been published and can no longer be changed."))
+    if round_.status == S.CANCELLED:
+        raise ServiceError(_("This round has been cancelled."))
+
+
+def _check_settings(*, period, max_choices, opens_on, closes_on) -> None:
+    if not isinstance(max_choices, int) or not 1 <= max_choices <= MAX_CHOICES:
+        raise ServiceError(
+            _("The number of choices must be between 1 and %(n)s.") % {"n": MAX_CHOICES}
+        )
+    if not isinstance(opens_on, datetime.date) or not isinstance(closes_on, datetime.date):
+        raise ServiceError(_("Enter the dates between which students can choose."))
+    if closes_on < opens_on:
+        raise ServiceError(_("The closing date lies before the opening date."))
+    if closes_on > period.end_date:
+        raise ServiceError(
+            _("Choosing must close before the period ends (%(end)s).")
+            % {"end": date_format(period.end_date)}
+        )
+
+
+def _period_students(period: InternshipPeriod) -> list[Student]:
+    classes = list(period.classes.all())
+    qs = Student.objects.filter(school=period.school, active=True)
+    if classes:
+        qs = qs.filter(school_class__in=classes)
+    else:
+        qs = qs.filter(school_class__cohort=period.cohort)
+    return list(qs.order_by("pk"))
+
+
+def _add_students(round_: Round, students) -> None:
+    RoundStudent.objects.bulk_create(
+        [RoundStudent(round=round_, student=s, lottery=round_.lottery_for(s.pk)) for s in students]
+    )
+
+
+# ---------------------------------------------------------------------------
+# Rounds
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor,
+    period: InternshipPeriod,
+    name: str = "",
+    max_choices: int = 5,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    seed: int | None = None,
+    students: list[Student] | None = None,
+    follow_up_of: Round | None = None,
+) -> Round:
+    """The coordinator opens a round (as a draft) for one of the school's periods.
+
+    Students: those given, or the active students of the period's classes (its whole
+    cohort when it names no classes). Offers: every published individual offer of the
+    region available in the period and fitting the cohort's level (``candidate_offers``);
+    the coordinator can narrow them while the round is a draft or open."""
+    period = InternshipPeriod.objects.select_related("school__region", "cohort").get(pk=period.pk)
+    _require_manager(actor, period.school)
+    _check_settings(period=period, max_choices=max_choices, opens_on=opens_on, closes_on=closes_on)
+    students = _period_students(period) if students is None else list(students)
+    if not students:
+        raise ServiceError(_("This period has no students to take part."))
+    if any(s.school_id != period.school_id for s in students):
+        raise ServiceError(_("Every student must be of the round's school."))
+    round_ = Round.objects.create(
+        school=period.school,
+        period=period,
+        name=(name or "").strip()[:120] or _("Matching round %(period)s") % {"period": period},
+        max_choices=max_choices,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        seed=secrets.randbelow(2**31) if seed is None else seed,
+        follow_up_of=follow_up_of,
+        created_by=actor,
+    )
+    _add_students(round_, students)
+    if follow_up_of is not None:
+        offers = list(follow_up_of.offers.values_list("vacancy_id", flat=True))
+    else:
+        offers = [v.pk for v in candidate_offers(period)]
+    RoundOffer.objects.bulk_create([RoundOffer(round=round_, vacancy_id=v) for v in offers])
+    _event(round_, "create", actor=actor, to_status=round_.status)
+    return round_
+
+
+@transaction.atomic
+def round_update(
+    *,
+    actor,
+    round: Round,  # noqa: A002 - the domain word
+    name: str,
+    max_choices: int,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    offer_ids: list[int] | None = None,
+) -> Round:
+    """Change a round's settings and offers (while a draft or open). Removing an offer
+    removes it from the students' lists (the choices below move up)."""
+    round_ = _lock(round)
+    _require_manager(actor, round_)
+    _require_not_final(round_)
+    if round_.status not in wf.EDITABLE:
+        raise ServiceError(_("A closed round can no longer be changed: reopen it first."))
+    _check_settings(
+        period=round_.period, max_choices=max_choices, opens_on=opens_on, closes_on=closes_on
+    )
+    over = (
+        RoundStudent.objects.filter(round=round_, choices__rank__gt=max_choices).distinct().count()
+    )
+    if over:
+        raise ServiceError(
+            _("%(n)s students have already chosen more than %(max)s offers.")
+            % {"n": over, "max": max_choices}
+        )
+    if offer_ids is not None:
+        wanted = set(offer_ids)
+        current = set(round_.offers.values_list("vacancy_id", flat=True))
+        allowed = current | {v.pk for v in candidate_offers(round_.period)}
+        if not wanted <= allowed:
+            raise ServiceError(_("Choose offers that suit this round's period and level."))
+        if not wanted:
+            raise ServiceError(_("A round needs at least one offer."))
+        removed = current - wanted
+        RoundOffer.objects.filter(round=round_, vacancy_id__in=removed).delete()
+        RoundOffer.objects.bulk_create(
+            [RoundOffer(round=round_, vacancy_id=v) for v in sorted(wanted - current)]
+        )
+        if removed:
+            touched = list(
+                RoundStudent.objects.filter(
+                    round=round_, choices__vacancy_id__in=removed
+                ).distinct()
+            )
+            Choice.objects.filter(entry__round=round_, vacancy_id__in=removed).delete()
+            for entry in touched:
+                _renumber(entry)
+    round_.name = (name or "").strip()[:120] or round_.name
+    round_.max_choices = max_choices
+    round_.opens_on, round_.closes_on = opens_on, closes_on
+    round_.save()
+    _event(round_, "change", actor=actor)
+    return round_
+
+
+def _renumber(entry: RoundStudent) -> None:
+    choices = list(entry.choices.order_by("rank"))
+    for c in choices:  # two passes: the unique (entry, rank) must hold at each save
+        c.rank += 1000
+        c.save(update_fields=["rank"])
+    for i, c in enumerate(choices, start=1):
+        c.rank = i
+        c.save(update_fields=["rank"])
+
+
+@transaction.atomic
+def round_transition(*, actor, round: Round, action: str) -> Round:  # noqa: A002
+    """Open, close, reopen or cancel a round, as ``workflows.TRANSITIONS`` allows."""
+    round_ = _lock(round)
+    _require_manager(actor, round_)
+    target = wf.ACTIONS.get(action)
+    if target is None or action not in wf.actions_for(round_.status, {wf.SCHOOL}):
+        raise ServiceError(
+            _("A round that is “%(status)s” cannot do this.")
+            % {"status": round_.get_status_display()}
+        )
+    if target == S.OPEN:
+        if not round_.offers.exists():
+            raise ServiceError(_("A round needs at least one offer before it opens."))
+        if not round_.participants.exists():
+            raise ServiceError(_("A round needs students before it opens."))
+    from_status, round_.status = round_.status, target
+    round_.save(update_fields=["status", "updated_at"])
+    _event(round_, action, actor=actor, from_status=from_status, to_status=target)
+    return round_
+
+
+# ---------------------------------------------------------------------------
+# Choices
+# ---------------------------------------------------------------------------
+
+
+def may_choose_for(actor, entry: RoundStudent) -> bool:
+    """The student, a mentor of their class (with the school's grant), the coordinator."""
+    if manages(actor, entry.round):
+        return True
+    if entry.student.user_id is not None and entry.student.user_id == getattr(actor, "pk", None):
+        return True
+    from meedoen.core.policy import principal_for
+    from meedoen.directory.models import Role
+
+    if Role.MENTOR not in principal_for(actor).roles:
+        return False
+    return students_visible_to(actor).filter(pk=entry.student_id).exists()
+
+
+def choosing_problem(round_: Round, today: datetime.date | None = None) -> str | None:
+    """Why choices cannot be changed now (None: they can)."""
+    today = today or timezone.localdate()
+    if round_.status != S.OPEN:
+        return _("This round is not open for choices.")
+    if today < round_.opens_on:
+        return _("Choosing opens on %(date)s.") % {"date": date_format(round_.opens_on)}
+    if today > round_.closes_on:
+        return _("Choosing closed on %(date)s.") % {"date": date_format(round_.closes_on)}
+    return None
+
+
+@transaction.atomic
+def choices_set(*, actor, entry: RoundStudent, vacancy_ids: list[int]) -> list[Choice]:
+    """Replace a student's ranked list (first = most wanted)."""
+    round_ = _lock(entry.round)
+    entry = RoundStudent.objects.select_related("student__school_class__cohort").get(pk=entry.pk)
+    entry.round = round_
+    if not may_choose_for(actor, entry):
+        raise ServiceError(_("You may not choose for this student."))
+    problem = choosing_problem(round_)
+    if problem:
+        raise ServiceError(problem)
+    if entry.in_mediation:
+        raise ServiceError(
+            _("This student is placed through mediation and does not choose in this round.")
+        )
+    try:
+        ids = [int(v) for v in vacancy_ids]
+    except (TypeError, ValueError) as exc:
+        raise ServiceError(_("Choose offers from this round.")) from exc
+    if len(ids) != len(set(ids)):
+        raise ServiceError(_("Each offer can be chosen only once."))
+    if len(ids) > round_.max_choices:
+        raise ServiceError(
+            _("You can choose at most %(n)s offers in this round.") % {"n": round_.max_choices}
+        )
+    offers = _round_vacancies(round_, ids)
+    if set(ids) - set(offers):
+        raise ServiceError(_("You can only choose offers of this round."))
+    for vid in ids:
+        problems = eligibility_problems(
+            student=entry.student, vacancy=offers[vid], on=round_.period.start_date
+        )
+        if problems:
+            raise ServiceError(
+                _("“%(title)s” does not fit: %(why)s.")
+                % {"title": offers[vid].title, "why": ", ".join(problems)}
+            )
+    Choice.objects.filter(entry=entry).delete()
+    made = Choice.objects.bulk_create(
+        [Choice(entry=entry, vacancy_id=vid, rank=i) for i, vid in enumerate(ids, start=1)]
+    )
+    entry.choices_changed_at = timezone.now()
+    entry.choices_changed_by = actor if getattr(actor, "is_authenticated", False) else None
+    entry.save(update_fields=["choices_changed_at", "choices_changed_by"])
+    return made
+
+
+def _round_vacancies(round_: Round, ids) -> dict[int, Vacancy]:
+    rows = RoundOffer.objects.filter(round=round_, vacancy_id__in=list(ids)).values("vacancy_id")
+    return {v.pk: v for v in Vacancy.objects.filter(pk__in=rows).defer("search_vector")}
+
+
+CHOICE_ACTIONS = ("add", "remove", "up", "down")
+
+
+def choice_change(*, actor, entry: RoundStudent, action: str, vacancy_id) -> list[Choice]:
+    """One step of the up/down page: add an offer at the bottom, remove it, or move it."""
+    current = list(entry.choices.order_by("rank").values_list("vacancy_id", flat=True))
+    try:
+        vid = int(vacancy_id)
+    except (TypeError, ValueError) as exc:
+        raise ServiceError(_("Choose offers from this round.")) from exc
+    if action == "add":
+        if vid in current:
+            raise ServiceError(_("Each offer can be chosen only once."))
+        wanted = [*current, vid]
+    elif action in ("remove", "up", "down"):
+        if vid not in current:
+            raise ServiceError(_("That offer is not on the list."))
+        i = current.index(vid)
+        wanted = list(current)
+        if action == "remove":
+            wanted.pop(i)
+        elif action == "up" and i > 0:
+            wanted[i - 1], wanted[i] = wanted[i], wanted[i - 1]
+        elif action == "down" and i < len(wanted) - 1:
+            wanted[i + 1], wanted[i] = wanted[i], wanted[i + 1]
+    else:
+        raise ServiceError(_("Unknown action."))
+    return choices_set(actor=actor, entry=entry, vacancy_ids=wanted)
+
+
+# ---------------------------------------------------------------------------
+# Mediation
+# ---------------------------------------------------------------------------
+
+
+def _lock_entry(entry: RoundStudent) -> RoundStudent:
+    return (
+        RoundStudent.objects.select_for_update(of=("self",))
+        .select_related("student__school__region", "student__school_class__cohort")
+        .get(pk=entry.pk)
+    )
+
+
+@transaction.atomic
+def mediation_route(*, actor, entry: RoundStudent, routed: bool = True) -> RoundStudent:
+    """The coordinator routes a student with a targeted or intensive guidance need to the
+    broker's mediation (out of the automatic run), or takes them back."""
+    round_ = _lock(entry.round)
+    _require_manager(actor, round_)
+    entry = _lock_entry(entry)
+    if round_.status == S.CANCELLED:
+        raise ServiceError(_("This round has been cancelled."))
+    if round_.status == S.PUBLISHED and entry.result_placement_id:
+        raise ServiceError(_("This student already has a place from this round."))
+    if entry.mediation_placement_id:
+        raise ServiceError(_("This student has already been placed through mediation."))
+    if routed and entry.student.guidance_level == GuidanceLevel.STANDARD:
+        raise ServiceError(
+            _("Only students who need targeted or intensive guidance go to mediation.")
+        )
+    entry.mediation = Mediation.ROUTED if routed else Mediation.NONE
+    entry.save(update_fields=["mediation"])
+    _event(
+        round_,
+        "mediation" if routed else "mediation_undo",
+        actor=actor,
+        note=f"student {entry.student_id}",
+    )
+    return entry
+
+
+def mediation_offers(entry: RoundStudent) -> list[Vacancy]:
+    """Offers of the region, available in the period, that fit the student and give at
+    least the guidance they need, with a free place."""
+    round_ = entry.round
+    student = entry.student
+    offers = [
+        v
+        for v in candidate_offers(round_.period)
+        if not eligibility_problems(student=student, vacancy=v, on=round_.period.start_date)
+    ]
+    held = places_held(round_, [v.pk for v in offers])
+    return [v for v in offers if v.capacity - held.get(v.pk, 0) > 0]
+
+
+@transaction.atomic
+def mediation_place(*, actor, entry: RoundStudent, vacancy: Vacancy):
+    """The broker (with the school's grant for this student) or the coordinator places a
+    student routed to mediation by hand, in an offer that gives the guidance they need.
+    The placement is proposed (source "placed by hand") and takes one of the offer's places."""
+    round_ = _lock(entry.round)
+    entry = _lock_entry(entry)
+    entry.round = round_
+    is_manager = manages(actor, round_)
+    if not is_manager:
+        granted = students_visible_to(actor).filter(pk=entry.student_id).exists()
+        if not (is_broker_for(actor, round_) and granted):
+            raise ServiceError(_("You may not place this student."))
+    if round_.status == S.CANCELLED:
+        raise ServiceError(_("This round has been cancelled."))
+    if entry.mediation != Mediation.ROUTED:
+        raise ServiceError(_("This student has not been routed to mediation."))
+    if entry.mediation_placement_id or entry.result_placement_id:
+        raise ServiceError(_("This student already has a place from this round."))
+    vacancy = Vacancy.objects.select_for_update().select_related("organisation").get(pk=vacancy.pk)
+    if vacancy.pk not in {v.pk for v in candidate_offers(round_.period)}:
+        raise ServiceError(_("This offer is not available in the round's period."))
+    problems = eligibility_problems(
+        student=entry.student, vacancy=vacancy, on=round_.period.start_date
+    )
+    if problems:
+        raise ServiceError(
+            _("“%(title)s” does not fit this student: %(why)s.")
+            % {"title": vacancy.title, "why": ", ".join(problems)}
+        )
+    if vacancy.capacity - places_held(round_, [vacancy.pk]).get(vacancy.pk, 0) <= 0:
+        raise ServiceError(_("“%(title)s” has no free place left.") % {"title": vacancy.title})
+    placement = _create_placement(actor, entry, vacancy, Source.MANUAL)
+    entry.mediation_placement = placement
+    entry.save(update_fields=["mediation_placement"])
+    _event(round_, "mediated", actor=actor, note=f"student {entry.student_id} → {vacancy.pk}")
+    return placement
+
+
+def _create_placement(actor, entry: RoundStudent, vacancy: Vacancy, source: str):
+    period = entry.round.period
+    try:
+        return placement_services.placement_create(
+            by=actor,
+            student=entry.student,
+            vacancy=vacancy,
+            activity=vacancy.title,
+            tasks=vacancy.activities,
+            start_date=max(period.start_date, vacancy.start_date),
+            end_date=min(period.end_date, vacancy.end_date),
+            source=source,
+        )
+    except ServiceError as exc:
+        raise ServiceError(f"{entry.student.full_name}: {exc.messages[0]}") from exc
+
+
+# ---------------------------------------------------------------------------
+# Runs, adjustments, publishing
+# ---------------------------------------------------------------------------
+
+
+def _stats(assignment: dict, ranks: dict, dropped: int = 0, adjusted: int = 0) -> dict:
+    assigned = [sid for sid, offer in assignment.items() if offer is not None]
+    hist: dict[str, int] = {}
+    for sid in assigned:
+        r = ranks.get(sid)
+        key = str(r) if r else "other"
+        hist[key] = hist.get(key, 0) + 1
+    order = sorted((k for k in hist if k != "other"), key=int) + (
+        ["other"] if "other" in hist else []
+    )
+    return {
+        "assigned": len(assigned),
+        "unassigned": len(assignment) - len(assigned),
+        "rank_histogram": {k: hist[k] for k in order},
+        "rank_sum": sum(int(ranks[s]) for s in assigned if ranks.get(s)),
+        "dropped_ineligible": dropped,
+        "adjusted": adjusted,
+    }
+
+
+@transaction.atomic
+def round_run(*, actor, round: Round, mode: str) -> RoundRun:  # noqa: A002
+    """Run the engine on the closed round; the run is stored and changes nothing else."""
+    round_ = _lock(round)
+    _require_manager(actor, round_)
+    _require_not_final(round_)
+    if round_.status not in wf.RUNNABLE:
+        raise ServiceError(_("Close the round before running the matching."))
+    if mode not in Mode.values:
+        raise ServiceError(_("Choose a mode: fair lottery or most students placed."))
+    data = round_instance(round_)
+    if not data.entries:
+        raise ServiceError(_("No students take part in the automatic run."))
+    result = solve(data.instance, mode)
+    assignment = {str(k): v for k, v in result.assignment().items()}
+    ranks = {
+        str(sid): int(r) or None
+        for sid, r in zip(data.instance.student_ids, result.rank.tolist(), strict=True)
+    }
+    explanations = {str(e.student): e.as_dict() for e in result.explain()}
+    run = RoundRun.objects.create(
+        round=round_,
+        mode=mode,
+        capacities={str(k): v for k, v in data.capacities.items()},
+        assignment=assignment,
+        ranks=ranks,
+        stats=_stats(assignment, ranks, dropped=data.instance.dropped_ineligible),
+        explanations=explanations,
+        created_by=actor,
+    )
+    _event(round_, "run", actor=actor, note=f"{mode} run {run.pk}")
+    return run
+
+
+@transaction.atomic
+def run_adjust(*, actor, run: RoundRun, student_id, vacancy_id) -> RoundRun:
+    """Move one student of a run by hand to another offer of the round (or to none).
+    Capacity (as given to the engine) and eligibility are still enforced."""
+    round_ = _lock(run.round)
+    _require_manager(actor, round_)
+    _require_not_final(round_)
+    if round_.status not in wf.RUNNABLE:
+        raise ServiceError(_("Close the round before running the matching."))
+    run = RoundRun.objects.select_for_update().get(pk=run.pk, round=round_)
+    key = str(student_id)
+    if key not in run.assignment:
+        raise ServiceError(_("That student is not part of this run."))
+    entry = RoundStudent.objects.select_related("student__school_class__cohort").get(
+        round=round_, student_id=int(key)
+    )
+    new = None
+    if vacancy_id not in (None, ""):
+        try:
+            new = int(vacancy_id)
+        except (TypeError, ValueError) as exc:
+            raise ServiceError(_("Choose offers from this round.")) from exc
+        vacancy = _round_vacancies(round_, [new]).get(new)
+        if vacancy is None:
+            raise ServiceError(_("You can only choose offers of this round."))
+        problems = eligibility_problems(
+            student=entry.student, vacancy=vacancy, on=round_.period.start_date
+        )
+        if problems:
+            raise ServiceError(
+                _("“%(title)s” does not fit %(name)s: %(why)s.")
+                % {
+                    "title": vacancy.title,
+                    "name": entry.student.full_name,
+                    "why": ", ".join(problems),
+                }
+            )
+        load = sum(1 for s, o in run.assignment.items() if o == new and s != key)
+        capacity = int(run.capacities.get(str(new), 0))
+        if load + 1 > capacity:
+            raise ServiceError(
+                _("“%(title)s” is full: all %(n)s of its free places are given.")
+                % {"title": vacancy.title, "n": capacity}
+            )
+    old = run.assignment[key]
+    if old == new:
+        return run
+    ranks_of = dict(entry.choices.values_list("vacancy_id", "rank"))
+    run.assignment[key] = new
+    run.ranks[key] = ranks_of.get(new) if new is not None else None
+    run.explanations[key] = {
+        "offer": new,
+        "rank": run.ranks[key],
+        "higher_choices": [],
+        "adjusted": True,
+    }
+    run.adjustments.append(
+        {
+            "by": actor.pk,
+            "by_name": actor.get_full_name() or actor.username,
+            "at": timezone.now().isoformat(),
+            "student": int(key),
+            "from": old,
+            "to": new,
+        }
+    )
+    run.stats = _stats(
+        run.assignment,
+        run.ranks,
+        dropped=run.stats.get("dropped_ineligible", 0),
+        adjusted=len({a["student"] for a in run.adjustments}),
+    )
+    run.save(update_fields=["assignment", "ranks", "explanations", "adjustments", "stats"])
+    return run
+
+
+@transaction.atomic
+def round_publish(*, actor, round: Round, run: RoundRun) -> Round:  # noqa: A002
+    """Publish one run: a proposed placement (source "matching") for every assigned
+    student, each student's result and explanation stored and mailed. All or nothing."""
+    round_ = _lock(round)
+    _require_manager(actor, round_)
+    _require_not_final(round_)
+    if not wf.allowed(round_.status, S.PUBLISHED, {wf.SCHOOL}):
+        raise ServiceError(_("Close the round before publishing."))
+    run = RoundRun.objects.filter(pk=run.pk, round=round_).first()
+    if run is None:
+        raise ServiceError(_("That run is not of this round."))
+    entries = {
+        e.student_id: e
+        for e in RoundStudent.objects.filter(round=round_).select_related(
+            "student__school__region", "student__school_class__cohort", "student__user"
+        )
+    }
+    in_run = {int(k) for k in run.assignment}
+    automatic = {sid for sid, e in entries.items() if not e.in_mediation}
+    if in_run != automatic:
+        raise ServiceError(
+            _("The students of the round have changed since this run (mediation): run again.")
+        )
+    caps = capacities(round_)
+    load: dict[int, int] = {}
+    for offer in run.assignment.values():
+        if offer is not None:
+            load[offer] = load.get(offer, 0) + 1
+    if any(n > caps.get(offer, 0) for offer, n in load.items()):
+        raise ServiceError(
+            _("Places have been taken since this run, so it no longer fits: run again.")
+        )
+    offers = {
+        v.pk: v
+        for v in Vacancy.objects.filter(pk__in=list(load)).select_related("organisation", "contact")
+    }
+    titles = presenters.offer_titles(round_)
+    for sid in sorted(in_run):
+        entry = entries[sid]
+        offer = run.assignment[str(sid)]
+        entry.explanation = run.explanations.get(str(sid), {})
+        entry.result_rank = run.ranks.get(str(sid))
+        if offer is not None:
+            vacancy = offers[offer]
+            entry.result_vacancy = vacancy
+            entry.result_placement = _create_placement(actor, entry, vacancy, Source.MATCHING)
+        entry.save(
+            update_fields=["explanation", "result_rank", "result_vacancy", "result_placement"]
+        )
+        _mail_result(entry, round_, titles)
+    from_status = round_.status
+    round_.status = S.PUBLISHED
+    round_.published_run = run
+    round_.published_at = timezone.now()
+    round_.published_by = actor
+    round_.save()
+    _event(
+        round_,
+        "publish",
+        actor=actor,
+        from_status=from_status,
+        to_status=S.PUBLISHED,
+        note=f"{run.mode} run {run.pk}",
+    )
+    return round_
+
+
+def _mail_result(entry: RoundStudent, round_: Round, titles: dict) -> None:
+    student = entry.student
+    to = student.email or (student.user.email if student.user_id else "")
+    if not to:
+        return
+    lines = presenters.explanation_lines(entry.explanation, titles)
+    url = presenters.absolute(reverse("rounds:detail", kwargs={"pk": round_.pk}))
+    mail_queue(
+        to=[to],
+        subject=_("Your result in “%(round)s”") % {"round": round_.name},
+        body="\n".join([*lines, "", presenters.next_step_text(entry), "", url]),
+    )
+
+
+@transaction.atomic
+def round_follow_up(
+    *,
+    actor,
+    round: Round,
+    opens_on: datetime.date,
+    closes_on: datetime.date,  # noqa: A002
+) -> Round:
+    """A second round for the students a published round left without a place (and not
+    placed through mediation), with the same offers; capacity is what is left."""
+    round_ = _lock(round)
+    _require_manager(actor, round_)
+    if round_.status != S.PUBLISHED:
+        raise ServiceError(_("A second round can follow only a published round."))
+    students = [
+        e.student
+        for e in round_.participants.select_related("student").order_by("student_id")
+        if e.result_placement_id is None and e.mediation_placement_id is None
+    ]
+    if not students:
+        raise ServiceError(_("Every student of this round has a place."))
+    return round_create(
+        actor=actor,
+        period=round_.period,
+        name=_("%(name)s - second round") % {"name": round_.name},
+        max_choices=round_.max_choices,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        students=students,
+        follow_up_of=round_,
+    )
+
+
+def guidance_rank(value: str) -> int:
+    return GUIDANCE_RANK.get(value, 0)

@@ -1,0 +1,57 @@
+"""Authorisation-matrix entries of the matching rounds' URLs (pages and API).
+
+The rounds are made through the services in the personas' world (``factories.make_world``):
+rounds of school A's cohort, whose students include the student persona (class A1, the
+mentor's granted class) and Daan (A2). The broker has no grant for any of them.
+"""
+
+from meedoen.core.tests.matrix import api_only, only
+
+from .factories import make_world
+
+
+def _round(status):
+    def build(w):
+        return {"pk": make_world(w, status=status).round.pk}
+
+    return build
+
+
+def _student(status):
+    def build(w):
+        return {"pk": make_world(w, status=status).round.pk, "student_pk": w.student.pk}
+
+    return build
+
+
+def _run(w):
+    return {"pk": make_world(w, status="published").run.pk}
+
+
+MANAGERS = {"admin": 200, "coordinator": 200}
+MANAGERS_POST = {"admin": 302, "coordinator": 302}
+SEE_ROUND = ["admin", "broker", "coordinator", "mentor", "student_user"]
+CHOOSE = ["admin", "coordinator", "mentor", "student_user"]
+
+MATRIX = {
+    "rounds:list": (
+        None,
+        "get",
+        only(dict.fromkeys([*SEE_ROUND, "coordinator2"], 200)),
+    ),
+    "rounds:create": (None, "get", only({**MANAGERS, "coordinator2": 200})),
+    "rounds:detail": (_round("open"), "get", only(dict.fromkeys(SEE_ROUND, 200))),
+    "rounds:edit": (_round("open"), "get", only(MANAGERS)),
+    "rounds:transition": (_round("open"), "post", only(MANAGERS_POST)),
+    "rounds:choose": (_student("open"), "get", only(dict.fromkeys(CHOOSE, 200))),
+    "rounds:mediation_route": (_student("open"), "post", only(MANAGERS_POST)),
+    "rounds:mediate": (_student("open"), "get", only(MANAGERS)),
+    "rounds:run": (_round("closed"), "post", only(MANAGERS_POST)),
+    "rounds:review": (_round("closed"), "get", only(MANAGERS)),
+    "rounds:odds": (_round("closed"), "get", only(MANAGERS)),
+    "rounds:publish": (_round("closed"), "post", only(MANAGERS_POST)),
+    "rounds:follow_up": (_round("published"), "post", only(MANAGERS_POST)),
+    "rounds:adjust": (_run, "post", only(MANAGERS_POST)),
+}
+
+__all__ = ["api_only"]

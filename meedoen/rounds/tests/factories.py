@@ -1,0 +1,107 @@
+"""Test helpers of the matching rounds: a round in the personas' world, made through the
+services (period through the planning services, offers by plain ORM as supply input)."""
+
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from meedoen.core.tests import factories as f
+from meedoen.planning import services as planning_services
+from meedoen.planning.workflows import PeriodStatus
+from meedoen.rounds import services
+from meedoen.rounds.models import RoundStudent
+from meedoen.stagebank.models import Kind, Vacancy
+from meedoen.stagebank.workflows import VacancyStatus
+
+
+def make_offer(organisation, *, title: str, capacity: int = 1, **extra) -> Vacancy:
+    fields = {
+        "organisation": organisation,
+        "school_year": 2026,
+        "title": title,
+        "description": "Helpen en meedoen.",
+        "sector": "care",
+        "kind": Kind.INDIVIDUAL,
+        "capacity": capacity,
+        "min_age": 12,
+        "levels": [],
+        "start_date": datetime.date(2026, 8, 20),
+        "end_date": datetime.date(2027, 7, 10),
+        "status": VacancyStatus.PUBLISHED,
+    }
+    fields.update(extra)
+    return Vacancy.objects.create(**fields)
+
+
+def make_world(w, *, status: str = "draft"):
+    """Adds to the personas: a submitted period of school A's cohort (A1 and A2) two weeks
+    from today, three more students in A1, four offers (one with intensive guidance, one
+    for havo only) and a round in ``status`` (draft, open, closed or published)."""
+    cache = w.__dict__.setdefault("_rounds_world", {})
+    if status in cache:
+        return cache[status]
+    today = timezone.localdate()
+    if not hasattr(w, "period"):
+        cohort = w.class_a1.cohort
+        start = today + datetime.timedelta(days=14)
+        w.period = planning_services.period_create(
+            actor=w.coordinator,
+            school=w.school_a,
+            cohort=cohort,
+            classes=[],
+            format="block",
+            kind="individual",
+            start_date=start,
+            end_date=start + datetime.timedelta(days=4),
+            students=5,
+            hours_per_student=30,
+        )
+        planning_services.period_transition(
+            actor=w.coordinator, period=w.period, to_status=PeriodStatus.SUBMITTED
+        )
+        w.extra = [
+            f.StudentFactory(school_class=w.class_a1, first_name=name, last_name="Test")
+            for name in ("Ali", "Bo", "Cas")
+        ]
+        w.care = make_offer(w.org_x, title="Koffieochtend", capacity=1)
+        w.sport = make_offer(w.org_y, title="Jeugdtraining", capacity=2, sector="sport")
+        w.intensive = make_offer(
+            w.org_x, title="Begeleid wandelen", capacity=1, guidance_offered="intensive"
+        )
+        w.havo_only = make_offer(w.org_y, title="Alleen havo", levels=["havo"])
+    rnd = services.round_create(
+        actor=w.coordinator,
+        period=w.period,
+        name=f"Ronde {status}",
+        max_choices=3,
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=7),
+        seed=7,
+    )
+    if status in ("open", "closed", "published"):
+        services.round_transition(actor=w.coordinator, round=rnd, action="open")
+    if status in ("closed", "published"):
+        entries = {e.student_id: e for e in RoundStudent.objects.filter(round=rnd)}
+        everyone = [w.student_a2, *w.extra]
+        for s in everyone:
+            services.choices_set(
+                actor=w.coordinator, entry=entries[s.pk], vacancy_ids=[w.care.pk, w.sport.pk]
+            )
+        services.choices_set(
+            actor=w.student_user, entry=entries[w.student.pk], vacancy_ids=[w.intensive.pk]
+        )
+        services.round_transition(actor=w.coordinator, round=rnd, action="close")
+    run = None
+    if status == "published":
+        run = services.round_run(actor=w.coordinator, round=rnd, mode="da")
+        services.round_publish(actor=w.coordinator, round=rnd, run=run)
+    rnd.refresh_from_db()
+    cache[status] = SimpleNamespace(round=rnd, run=run)
+    return cache[status]
+
+
+def entry_of(rnd, student) -> RoundStudent:
+    return RoundStudent.objects.get(round=rnd, student=student)
