@@ -5,7 +5,7 @@ rounds of school A's cohort, whose students include the student persona (class A
 mentor's granted class) and Daan (A2). The broker has no grant for any of them.
 """
 
-from meedoen.core.tests.matrix import api_only, only
+from meedoen.core.tests.matrix import api_only, everyone, only
 
 from .factories import make_world
 
@@ -52,6 +52,19 @@ MATRIX = {
     "rounds:publish": (_round("closed"), "post", only(MANAGERS_POST)),
     "rounds:follow_up": (_round("published"), "post", only(MANAGERS_POST)),
     "rounds:adjust": (_run, "post", only(MANAGERS_POST)),
+    "rounds_api:round-list": (None, "get", everyone(200, anonymous=403)),
+    "rounds_api:round-detail": (_round("open"), "get", api_only(dict.fromkeys(SEE_ROUND, 200))),
+    "rounds_api:round-offers": (_round("open"), "get", api_only(dict.fromkeys(SEE_ROUND, 200))),
+    # Without ?student= only a student of the round has choices of their own.
+    "rounds_api:round-choices": (_round("open"), "get", api_only({"student_user": 200})),
+    "rounds_api:round-results": (
+        _round("published"),
+        "get",
+        api_only(dict.fromkeys(SEE_ROUND, 200)),
+    ),
+    "rounds_api:round-runs": (
+        _round("closed"),
+        "get",
+        api_only({"admin": 200, "coordinator": 200}),
+    ),
 }
-
-__all__ = ["api_only"]
