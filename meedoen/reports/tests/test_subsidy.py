@@ -34,7 +34,9 @@ def test_presets_are_in_the_database_as_in_code():
 
 def test_pilot_hundred_euros_per_student_in_two_halves():
     s = preset(SchemeKind.PILOT, 1)
-    calc = calculate(s.kind, s.name, s.parameters, {"expected_students": 120, "final_students": 115})
+    calc = calculate(
+        s.kind, s.name, s.parameters, {"expected_students": 120, "final_students": 115}
+    )
     declared, advance, due, difference, second = amounts(calc)
     assert declared == Decimal("12000.00")  # 120 × €100 on the declaration
     assert advance == Decimal("6000.00")  # 50% paid when the declaration is in
