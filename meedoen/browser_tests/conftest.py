@@ -15,6 +15,7 @@ neither the running loop nor the switched-off check leaks into the rest of the s
 """
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,3 +95,74 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def open_page(browser: Browser, live_server, settings) -> Iterator:
+    """``open_page(username=None)``: a page in a browser context of its own (so several
+    people can take part in one journey side by side), signed in when a username is given.
+
+    Staff use the documented demo bypass of two-factor sign-in (``DEMO_SKIP_MFA``); the
+    two-factor set-up itself is covered by ``test_journeys``.
+    """
+    settings.DEMO_SKIP_MFA = True
+    contexts: list[BrowserContext] = []
+
+    def _open(username: str | None = None) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        if username:
+            sign_in(page, username)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def mailbox():
+    """The e-mail the services queued, sent as the worker would send it.
+
+    The services queue mail as background tasks after the commit (``mail_queue``); no
+    worker runs during the tests, so ``deliver()`` runs the queued jobs that have not run yet
+    (the mail then lands in Django's locmem outbox) and returns the messages they sent.
+    """
+    from django.core import mail
+    from django_tasks_db.models import DBTaskResult
+
+    class Mailbox:
+        def __init__(self) -> None:
+            self.done: set = set()
+
+        def deliver(self) -> list:
+            before = len(mail.outbox)
+            jobs = DBTaskResult.objects.exclude(pk__in=self.done).order_by("enqueued_at")
+            for job in jobs:
+                self.done.add(job.pk)
+                job.task.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])
+            return list(mail.outbox[before:])
+
+    return Mailbox()
+
+
+def links_in(messages, pattern: str) -> list[str]:
+    """The matches of ``pattern`` (a regular expression) in the bodies of ``messages``."""
+    return [m for message in messages for m in re.findall(pattern, message.body)]
+
+
+def assert_fits_320(page: Page, name: str) -> None:
+    """The page as it is now has no horizontal scroll at 320 px width (screenshot kept)."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        screenshot(page, f"{name}-320px")
+        assert scroll_width <= 321, f"{name}: scrollWidth={scroll_width} at 320px"
+    finally:
+        if size:
+            page.set_viewport_size(size)

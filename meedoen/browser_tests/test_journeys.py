@@ -130,8 +130,9 @@ def test_journey_coordinator_with_two_factor_setup(page: Page, personas, setting
     journey = Journey("coordinator", ("School A", "A1", "A2"), "student_b", "student", ("B1",))
 
     sign_in(page, "coordinator")
-    # Staff without two-factor are sent to the TOTP set-up page, whatever they ask for. A fresh
-    # sign-in is enough to set it up (MFA_REAUTHENTICATION_REQUIRED = False in the settings).
+    # Staff without two-factor are sent to the TOTP set-up page, whatever they ask for. A
+    # fresh sign-in is enough to set it up (MFA_REAUTHENTICATION_REQUIRED = False): no second
+    # password prompt straight after signing in.
     activate = reverse("mfa_activate_totp")
     assert page.url.endswith(activate), page.url
     page.goto(dashboard_url())
