@@ -178,6 +178,9 @@ def test_offer_written_reviewed_published_and_found(open_page, personas, bank):
     expect(main.locator("h1")).to_have_text(TITLE)
     expect(main).to_contain_text(CONTACT_EMAIL)  # a signed-in student may contact them
     expect(main).to_contain_text("km")
+    expect(main.locator("a#apply")).to_have_attribute(
+        "href", reverse("placements:apply", args=[vacancy.pk])
+    )
     screenshot(student, "stagebank-detail-student")
     assert_fits_320(student, "stagebank-detail-student")
 

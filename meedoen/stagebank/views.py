@@ -221,6 +221,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": _actions_for(request.user, vacancy),
             "location": _location_description(request.user, vacancy, student),
             "status_published": vacancy.status in VISIBLE,
+            # A student applies from here (the placements app takes the application);
+            # a group offer is arranged by the school, not by one student.
+            "can_apply": student is not None
+            and vacancy.status == S.PUBLISHED
+            and not vacancy.is_group
+            and vacancy.organisation.region_id == student.school.region_id,
         },
     )
 

@@ -220,3 +220,26 @@ def test_navigation_entries(personas):
     assert urls(personas.broker) == {reverse("stagebank:search"), reverse("stagebank:overview")}
     assert urls(personas.student_user) == {reverse("stagebank:search")}
     assert urls(personas.outsider) == set()
+
+
+def test_offer_page_links_a_student_to_the_application(personas, client):
+    """A student who finds a published offer can apply from its page; others (and group
+    offers, which the school arranges) get no such link."""
+    v = make_offer(personas, S.PUBLISHED, title="Voorleesmiddag")
+    group = make_offer(
+        personas, S.PUBLISHED, title="Groepsklus", kind="group", group_min=2, group_max=4
+    )
+    apply_url = reverse("placements:apply", args=[v.pk]).encode()
+    client.force_login(personas.student_user)
+    page = client.get(reverse("stagebank:detail", args=[v.pk]))
+    assert page.status_code == 200 and page.context["can_apply"]
+    assert apply_url in page.content
+    assert client.get(reverse("placements:apply", args=[v.pk])).status_code == 200
+    group_page = client.get(reverse("stagebank:detail", args=[group.pk]))
+    assert not group_page.context["can_apply"]
+    assert reverse("placements:apply", args=[group.pk]).encode() not in group_page.content
+    for user in (personas.organisation, personas.coordinator, personas.broker):
+        client.force_login(user)
+        page = client.get(reverse("stagebank:detail", args=[v.pk]))
+        assert page.status_code == 200 and not page.context["can_apply"]
+        assert apply_url not in page.content
