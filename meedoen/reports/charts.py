@@ -66,15 +66,15 @@ def bar_chart_svg(
     colour: str = SERIES[0],
 ) -> SafeString:
     """Horizontal bars, one per category, each with its value (``None``: hidden, "•")."""
-    label_w, bar_h, gap, right = 170, 18, 6, 60
-    width = 560
+    label_w, bar_h, gap, right = 230, 18, 6, 60
+    width = 620
     plot_w = width - label_w - right
     height = 12 + max(1, len(bars)) * (bar_h + gap) + 6
     top = max([v for _label, v in bars if v is not None] + [1])
     parts = _open(chart_id, title, description, width, height)
     y = 10
     for label, value in bars:
-        short = label if len(label) <= 28 else label[:27] + "…"
+        short = label if len(label) <= 36 else label[:35] + "…"
         parts.append(_text(label_w - 8, y + bar_h - 5, short, size=11, anchor="end"))
         if value is None:
             parts.append(_text(label_w + 4, y + bar_h - 5, "•", size=12, fill=MUTED))
@@ -107,9 +107,9 @@ def grouped_bars_svg(
     the trend charts. ``None`` values are hidden figures, drawn as "•" without a bar."""
     n_groups, n_series = max(1, len(groups)), max(1, len(series))
     left, right, top_m, bottom = 52, 12, 40, 30
-    bar_w = 26.0
-    group_w = n_series * bar_w + 24
-    width = max(320.0, left + right + n_groups * group_w)
+    width = max(620.0, left + right + 12 + n_groups * (n_series * 20.0 + 24))
+    group_w = (width - left - right - 12) / n_groups
+    bar_w = min(44.0, (group_w - 24) / n_series)
     height = 260
     plot_h = height - top_m - bottom
     values = [v for _name, vs in series for v in vs if v is not None]
@@ -128,7 +128,7 @@ def grouped_bars_svg(
         parts.append(_text(left - 6, y(tick) + 4, _fmt(tick), size=10, anchor="end", fill=MUTED))
         tick += step
     for g, group in enumerate(groups):
-        gx = left + 12 + g * group_w
+        gx = left + 12 + g * group_w + (group_w - 24 - n_series * bar_w) / 2
         for s, (_name, vs) in enumerate(series):
             v = vs[g] if g < len(vs) else None
             x = gx + s * bar_w

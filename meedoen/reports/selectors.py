@@ -747,11 +747,12 @@ def area_overview(*, years: list[int], municipality=None, region=None) -> AreaOv
             "vacancy__sector",
             "organisation__sectors",
             "organisation__name",
+            "organisation_id",
             "organisation__municipality__name",
         )
         .order_by()
     )
-    for sid, status, start, created, school, vsector, osectors, org, mun in rows:
+    for sid, status, start, created, school, vsector, osectors, org, org_id, mun in rows:
         year = placement_year(start, created)
         if year not in placed:
             continue
@@ -761,7 +762,7 @@ def area_overview(*, years: list[int], municipality=None, region=None) -> AreaOv
         for table, key in (
             (by_school, school),
             (by_sector, sector),
-            (by_org, org),
+            (by_org, (org, org_id)),  # two organisations may share a name
             (by_mun, mun or "—"),
         ):
             cell = table[key][year]

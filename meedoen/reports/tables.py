@@ -315,6 +315,12 @@ def settlement_table(rows: list[dict]) -> Table:
 # ---------------------------------------------------------------------------
 
 
+def _label(key: str, name) -> str:
+    if isinstance(name, tuple):  # (name, id) of an organisation
+        return name[0]
+    return str(SECTORS.get(name, name)) if key == "by_sector" else name
+
+
 def _breakdown(key, title, label, data: dict, overview: AreaOverview, cid: str) -> Table:
     """Rows by ``data`` key; per year two columns (placed, completed), each suppressed."""
     years = overview.years
@@ -341,10 +347,7 @@ def _breakdown(key, title, label, data: dict, overview: AreaOverview, cid: str) 
         key=key,
         title=title,
         columns=columns,
-        rows=[
-            [str(SECTORS.get(name, name)) if key == "by_sector" else name, *interleave(cells[i])]
-            for i, name in enumerate(names)
-        ],
+        rows=[[_label(key, name), *interleave(cells[i])] for i, name in enumerate(names)],
         total=[_("Total"), *interleave(total_cells)],
         note=suppression_note(),
     )
