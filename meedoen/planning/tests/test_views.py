@@ -315,3 +315,15 @@ def test_api_overview(client, w):
     data = client.get(api("overview"), {"year": w.year}).json()
     assert data["peaks"] and all(p["advice"] == [] for p in data["peaks"])
     assert client.get(api("overview"), {"year": w.year, "level": "x"}).status_code == 400
+
+
+def test_period_history_table_scrolls_inside_its_box(client, w):
+    """The history table is wider than a phone: it scrolls in its own box, so the page
+    itself does not scroll sideways at 320px (found by the browser tests)."""
+    client.force_login(w.coordinator)
+    html = client.get(url("period", pk=w.period_a.pk)).content.decode()
+    tables = html.split("<table")[1:]
+    assert tables, html
+    before = html.split("<table")
+    for i in range(len(tables)):
+        assert before[i].rstrip().endswith('<div class="table-scroll">'), before[i][-200:]
