@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/meedoen
 
-.PHONY: demo test install lint pytest-sqlite pytest-postgres browser-deps messages serve clean
+.PHONY: demo test install system-libs lint pytest-sqlite pytest-postgres browser-deps messages serve clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,14 @@ $(STAMP): requirements.lock pyproject.toml | $(VENV)/bin/python
 
 install: $(STAMP)
 
+# Pango and fonts for WeasyPrint's PDFs (installed with apt when missing).
+system-libs:
+	bash scripts/ensure-system-libs.sh
+
 # Demo: SQLite file under var/, console e-mail, a background worker, and the
 # documented two-factor bypass for demo staff accounts (refused in production).
 demo: export MEEDOEN_DEMO_SKIP_MFA = true
-demo: install
+demo: install system-libs
 	mkdir -p var
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py seed_demo
@@ -55,7 +59,7 @@ pytest-postgres: install
 	  DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} MEEDOEN_ENV=test $(PY) -m pytest -q; \
 	fi
 
-test: install lint browser-deps pytest-sqlite pytest-postgres
+test: install system-libs lint browser-deps pytest-sqlite pytest-postgres
 
 messages: install
 	mkdir -p meedoen/locale
