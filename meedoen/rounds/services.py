@@ -400,10 +400,18 @@ def _lock_entry(entry: RoundStudent) -> RoundStudent:
     )
 
 
+def may_route(round_: Round, entry: RoundStudent) -> bool:
+    """Mediation first for a guidance need; after publishing, for anyone left without a place."""
+    if entry.student.guidance_level != GuidanceLevel.STANDARD:
+        return True
+    return round_.status == S.PUBLISHED and not entry.result_placement_id
+
+
 @transaction.atomic
 def mediation_route(*, actor, entry: RoundStudent, routed: bool = True) -> RoundStudent:
-    """The coordinator routes a student with a targeted or intensive guidance need to the
-    broker's mediation (out of the automatic run), or takes them back."""
+    """The coordinator routes a student to the broker's mediation (out of the automatic
+    run), or takes them back: before publishing a student with a targeted or intensive
+    guidance need ("mediation first"), after publishing any student left without a place."""
     round_ = _lock(entry.round)
     _require_manager(actor, round_)
     entry = _lock_entry(entry)
@@ -413,9 +421,12 @@ def mediation_route(*, actor, entry: RoundStudent, routed: bool = True) -> Round
         raise ServiceError(_("This student already has a place from this round."))
     if entry.mediation_placement_id:
         raise ServiceError(_("This student has already been placed through mediation."))
-    if routed and entry.student.guidance_level == GuidanceLevel.STANDARD:
+    if routed and not may_route(round_, entry):
         raise ServiceError(
-            _("Only students who need targeted or intensive guidance go to mediation.")
+            _(
+                "Before publishing, only students who need targeted or intensive guidance go "
+                "to mediation; after publishing, every student without a place can."
+            )
         )
     entry.mediation = Mediation.ROUTED if routed else Mediation.NONE
     entry.save(update_fields=["mediation"])
@@ -657,11 +668,14 @@ def round_publish(*, actor, round: Round, run: RoundRun) -> Round:  # noqa: A002
         raise ServiceError(
             _("The students of the round have changed since this run (mediation): run again.")
         )
-    caps = capacities(round_)
     load: dict[int, int] = {}
     for offer in run.assignment.values():
         if offer is not None:
             load[offer] = load.get(offer, 0) + 1
+    # Lock the offers' rows (in a fixed order) before counting their places, as the
+    # placements app does, so a concurrent acceptance or mediation cannot take one between.
+    list(Vacancy.objects.select_for_update().filter(pk__in=list(load)).order_by("pk"))
+    caps = capacities(round_)
     if any(n > caps.get(offer, 0) for offer, n in load.items()):
         raise ServiceError(
             _("Places have been taken since this run, so it no longer fits: run again.")

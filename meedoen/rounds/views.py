@@ -8,8 +8,6 @@ and on a phone.
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meedoen.core.audit import audit_record
 from meedoen.core.errors import ServiceError
+from meedoen.core.models import AuditEvent
 from meedoen.core.policy import access_or_404, principal_for
 from meedoen.directory.models import Role
 from meedoen.directory.selectors import schools_managed_by
@@ -154,13 +153,28 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["events"] = list(rnd.events.select_related("actor"))
         context["modes"] = Mode.choices
         context["follow_up_form"] = FollowUpForm()
-        needing = [e for e in entries if e.student.guidance_level != GuidanceLevel.STANDARD]
-        if needing:
-            # Showing who needs extra guidance is a read of a sensitive field.
-            for e in needing:
-                audit_record(
-                    actor=request.user, action="view", obj=e.student, fields=["guidance_level"]
+        needing = [
+            e
+            for e in entries
+            if e.student.guidance_level != GuidanceLevel.STANDARD
+            or (context["published"] and not e.result_placement_id)
+            or e.in_mediation
+        ]
+        # Showing who needs extra guidance is a read of a sensitive field: audited, in
+        # one query for the whole list.
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor=request.user,
+                    action=AuditEvent.Action.VIEW,
+                    object_type=e.student._meta.label_lower,
+                    object_id=str(e.student_id),
+                    fields=["guidance_level"],
                 )
+                for e in needing
+                if e.student.guidance_level != GuidanceLevel.STANDARD
+            ]
+        )
         context["needing"] = needing
     elif context["is_broker"]:
         context["routed"] = [e for e in entries if e.mediation == Mediation.ROUTED]
@@ -483,6 +497,3 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("rounds:detail", pk=rnd.pk)
     messages.success(request, _("The second round was created as a draft."))
     return redirect("rounds:detail", pk=second.pk)
-
-
-__all__ = ["datetime"]

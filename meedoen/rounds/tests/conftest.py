@@ -1,8 +1,6 @@
 """Fixtures of the rounds tests: ``world`` is the personas plus a period, students and
 offers (see ``factories.make_world``); MFA is skipped for the staff personas."""
 
-from types import SimpleNamespace
-
 import pytest
 
 from .factories import make_world
@@ -21,6 +19,3 @@ def make_round(world):
         return make_world(world, status=status)
 
     return make
-
-
-__all__ = ["SimpleNamespace"]

@@ -12,6 +12,7 @@ from meedoen.directory.models import Role
 from meedoen.placements.models import Placement, Source
 from meedoen.rounds.models import Round, RoundRun
 from meedoen.rounds.workflows import RoundStatus
+from meedoen.students import services as student_services
 
 from .factories import entry_of, make_offer
 
@@ -214,3 +215,58 @@ def test_list_and_detail_query_counts_are_bounded(
         assert client.get(reverse("rounds:list")).status_code == 200
     with django_assert_max_num_queries(40):
         assert client.get(reverse("rounds:detail", args=[rnd.pk])).status_code == 200
+
+
+def test_mediation_through_the_pages(world, make_round, client):
+    rnd = make_round("open").round
+    login(client, world.coordinator)
+    route = reverse("rounds:mediation_route", args=[rnd.pk, world.student.pk])
+    assert client.post(route, {"routed": "1"}).status_code == 302
+    entry = entry_of(rnd, world.student)
+    assert entry.mediation == "routed"
+    page = reverse("rounds:mediate", args=[rnd.pk, world.student.pk])
+    # The broker without the school's grant: not found.
+    client.force_login(world.broker)
+    assert client.get(page).status_code == 404
+    student_services.access_grant_create(
+        actor=world.coordinator,
+        school=world.school_a,
+        grantee=world.broker,
+        student=world.student,
+        expires_at=timezone.now() + datetime.timedelta(days=10),
+    )
+    response = client.get(page)
+    assert response.status_code == 200
+    assert [v.pk for v in response.context["offers"]] == [world.intensive.pk]
+    # An offer without the needed guidance: refused, nothing changed.
+    client.post(page, {"vacancy": world.care.pk})
+    entry.refresh_from_db()
+    assert entry.mediation_placement is None
+    assert client.post(page, {"vacancy": world.intensive.pk}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.mediation_placement.vacancy == world.intensive
+
+
+def test_after_publishing_unplaced_students_get_a_second_round_or_mediation(
+    world, make_round, client
+):
+    rnd = make_round("published").round
+    unplaced = rnd.participants.filter(result_placement__isnull=True).first()
+    login(client, world.coordinator)
+    # Mediation for a student without a place, whatever their guidance need.
+    client.post(reverse("rounds:mediation_route", args=[rnd.pk, unplaced.student_id]))
+    unplaced.refresh_from_db()
+    assert unplaced.mediation == "routed"
+    today = timezone.localdate()
+    response = client.post(
+        reverse("rounds:follow_up", args=[rnd.pk]),
+        {"opens_on": today.isoformat(), "closes_on": today.isoformat()},
+    )
+    second = Round.objects.get(follow_up_of=rnd)
+    assert response.url == reverse("rounds:detail", args=[second.pk])
+    placed = set(
+        rnd.participants.exclude(result_placement=None).values_list("student_id", flat=True)
+    )
+    assert set(second.participants.values_list("student_id", flat=True)) == (
+        set(rnd.participants.values_list("student_id", flat=True)) - placed
+    )
