@@ -425,12 +425,17 @@ def school_report(school: School, year: int) -> SchoolReport:
     placements = (
         Placement.objects.filter(student__school=school, status__in=TAKING_STATES)
         .filter(in_years_q([year]))
-        .values_list("student_id", "status", "organisation_id", "vacancy__sector", *cohort_fields)
+        .values_list(
+            "pk", "student_id", "status", "organisation_id", "vacancy__sector", *cohort_fields
+        )
         .order_by()
     )
     org_ids: set[int] = set()
     pending_sectors: list[tuple[StudentFigures, str | None, int]] = []
-    for sid, status, org_id, sector, cid, yos, level, req in placements:
+    # placement -> (student, cohort fields): to put the hours with their student.
+    owner: dict[int, tuple] = {}
+    for pk, sid, status, org_id, sector, cid, yos, level, req in placements:
+        owner[pk] = (sid, cid, yos, level, req)
         row = figures(sid, cid, yos, level, req)
         row.placed = True
         row.started = row.started or status in STARTED_STATES
@@ -438,18 +443,26 @@ def school_report(school: School, year: int) -> SchoolReport:
         row.organisations.add(org_id)
         org_ids.add(org_id)
         pending_sectors.append((row, sector, org_id))
-    hours = (
+    # Hours per placement (a small GROUP BY); hours on a placement outside the year's
+    # placements (cancelled, or started the year before) are looked up once, together.
+    minutes_by_placement = dict(
         HourEntry.objects.filter(
             placement__student__school=school,
             status=EntryStatus.CONFIRMED,
             date__range=(first, last),
         )
-        .values_list("placement__student_id", *[f"placement__{f}" for f in cohort_fields])
+        .values_list("placement_id")
         .annotate(total=Sum("minutes"))
         .order_by()
     )
-    for sid, cid, yos, level, req, minutes in hours:
-        row = figures(sid, cid, yos, level, req)
+    others = [pk for pk in minutes_by_placement if pk not in owner]
+    if others:
+        for pk, *fields in Placement.objects.filter(pk__in=others).values_list(
+            "pk", "student_id", *cohort_fields
+        ):
+            owner[pk] = tuple(fields)
+    for pk, minutes in minutes_by_placement.items():
+        row = figures(*owner[pk])
         row.minutes += minutes or 0
         if row.minutes:
             row.started = True
