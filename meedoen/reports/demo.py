@@ -1,6 +1,6 @@
 """Demo data of the reports: the first school's coordinator has started the end-of-year
 report with a text on the bottlenecks, so the report opens as a coordinator would find it
-in June. The subsidy schemes need no demo data: their presets come with the migrations."""
+in June. The subsidy schemes' presets come with the migrations (and are put back if missing)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ BOTTLENECKS = (
 
 
 def seed(ctx: DemoContext) -> None:
+    services.scheme_presets_ensure()
     coordinator = ctx.users.get("coordinator")
     if coordinator is None or not ctx.schools:
         return

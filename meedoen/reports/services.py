@@ -15,7 +15,7 @@ from meedoen.core.policy import may, principal_for
 from meedoen.directory.models import School
 
 from .models import ExportStatus, ReportExport, SchemeKind, SchoolReportNote, SubsidyScheme
-from .subsidy import clean_parameters
+from .subsidy import PRESETS, SEED, clean_parameters
 
 MAX_NOTE = 10_000
 
@@ -52,6 +52,25 @@ def scheme_create_version(
             source=(source or "").strip()[:300],
             created_by=actor,
         )
+
+
+def scheme_presets_ensure() -> int:
+    """Create the seed's presets that are missing (the migration adds them; a database that
+    was flushed — tests with a live server, a reset — gets them back). Returns how many."""
+    created = 0
+    for kind, version, name, valid_from, parameters in PRESETS:
+        _scheme, new = SubsidyScheme.objects.get_or_create(
+            kind=kind,
+            version=version,
+            defaults={
+                "name": name,
+                "valid_from": valid_from,
+                "parameters": parameters,
+                "source": SEED,
+            },
+        )
+        created += new
+    return created
 
 
 def report_note_save(

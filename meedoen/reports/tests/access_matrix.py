@@ -9,6 +9,7 @@ organisations and mentors get no report at all (404).
 
 from meedoen.core.tests.matrix import PERSONAS, api_only, only
 from meedoen.reports.models import ExportStatus, ReportExport, SubsidyScheme
+from meedoen.reports.services import scheme_presets_ensure
 from meedoen.students.models import current_school_year
 
 
@@ -33,6 +34,7 @@ def board(w, **extra):
 
 
 def pilot_scheme(w):
+    scheme_presets_ensure()
     return {"pk": SubsidyScheme.objects.get(kind="pilot", version=1).pk}
 
 

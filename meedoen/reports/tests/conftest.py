@@ -38,8 +38,21 @@ def confirmed_hours(placement, hours: int, *, day: datetime.date):
     HourEntry.objects.bulk_create(entries)
 
 
+@pytest.fixture(autouse=True)
+def _presets(request):
+    """The presets come with a data migration; a flushed database (live-server tests) gets
+    them back here."""
+    if "db" in request.fixturenames or "transactional_db" in request.fixturenames:
+        from meedoen.reports.services import scheme_presets_ensure
+
+        scheme_presets_ensure()
+
+
 @pytest.fixture
 def world(personas, settings):
+    from meedoen.reports.services import scheme_presets_ensure
+
+    scheme_presets_ensure()
     settings.DEMO_SKIP_MFA = True
     w = personas
     start = datetime.date(YEAR, 10, 1)
