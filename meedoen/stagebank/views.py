@@ -116,9 +116,8 @@ def _render_bank(request, template: str, context: dict) -> HttpResponse:
     return response
 
 
-@login_required
-@require_GET
-def search(request: HttpRequest) -> HttpResponse:
+def _search_fragments(request: HttpRequest) -> tuple[str, str, bool]:
+    """The filter form and results for this person and query, with a student's defaults."""
     student = student_of(request.user)
     data = request.GET
     defaults_applied = False
@@ -132,12 +131,31 @@ def search(request: HttpRequest) -> HttpResponse:
     params, notes = form.to_params(user=request.user, student=student, public=False)
     published = vacancies_visible_to(request.user).filter(status__in=VISIBLE)
     form_html, results_html = _bank_html(request, published, params, form, notes, public=False)
+    return str(form_html), str(results_html), defaults_applied
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    # The same person asking the same question again within the results' lifetime (paging
+    # back, htmx re-requests, a class opening the default search) skips resolving who they
+    # are (student, class, periods, school location) as well as the search itself. The key
+    # holds the bank's version, so a changed offer is never served from here.
+    ttl = results_ttl()
+    key = results_cache_key("page", request.user.pk, get_language(), sorted(request.GET.lists()))
+    cached = cache.get(key) if ttl else None
+    if cached is None:
+        cached = _search_fragments(request)
+        if ttl:
+            cache.set(key, cached, ttl)
+    form_html, results_html, defaults_applied = cached
     return _render_bank(
         request,
         "stagebank/search.html",
         {
-            "form_html": form_html,
-            "results_html": results_html,
+            # Rendered by our own templates, which escape every value.
+            "form_html": mark_safe(form_html),  # noqa: S308
+            "results_html": mark_safe(results_html),  # noqa: S308
             "defaults_applied": defaults_applied,
         },
     )

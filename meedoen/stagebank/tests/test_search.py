@@ -256,3 +256,19 @@ def test_results_are_cached_until_the_bank_changes(
         make_offer(personas, title="Voorlezen op de kinderboerderij")
     fresh = client.get(url, {"q": "voorlezen"})
     assert b"Voorlezen op de kinderboerderij" in fresh.content
+
+
+def test_a_repeated_search_skips_resolving_the_student(personas, client, settings):
+    """Asked again within the results' lifetime, a student's search does not look up the
+    student, class, periods or school location again: only the session, the user and
+    their memberships (for the navigation) are read."""
+    settings.DEMO_SKIP_MFA = True
+    make_offer(personas, title="Voorlezen in de bibliotheek")
+    client.force_login(personas.student_user)
+    url = reverse("stagebank:search")
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        again = client.get(url)
+    assert again.status_code == 200 and b"Voorlezen in de bibliotheek" in again.content
+    assert len(second) <= 3 < len(first)
