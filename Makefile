@@ -25,7 +25,8 @@ install: $(STAMP)
 system-libs:
 	bash scripts/ensure-system-libs.sh
 
-# Demo: SQLite file under var/, console e-mail, a background worker, and the
+# Demo: SQLite file under var/, console e-mail, a background worker, the scheduler of
+# periodic jobs (reminders), and the
 # documented two-factor bypass for demo staff accounts (refused in production).
 demo: export MEEDOEN_DEMO_SKIP_MFA = true
 demo: install system-libs
@@ -38,6 +39,7 @@ demo: install system-libs
 	@echo "Password for all: meedoen-demo"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py db_worker & \
+	  $(PY) manage.py run_scheduler --loop & \
 	  $(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
 lint: install

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent
+from .models import AuditEvent, ScheduledJob
 
 
 @admin.register(AuditEvent)
@@ -13,4 +13,13 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScheduledJob)
+class ScheduledJobAdmin(admin.ModelAdmin):
+    list_display = ["name", "last_started_at", "last_finished_at", "last_outcome"]
+    readonly_fields = ["name", "last_started_at", "last_finished_at", "last_outcome"]
+
+    def has_add_permission(self, request):
         return False

@@ -34,3 +34,19 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         target = f"{self.object_type}:{self.object_id}"
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {target}"
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job (``meedoen.core.scheduler``) last ran, and how it went."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_outcome = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self) -> str:
+        return self.name

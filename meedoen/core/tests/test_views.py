@@ -102,3 +102,39 @@ def test_seed_demo_is_deterministic_and_rerunnable():
     assert School.objects.count() == 12 and 140 <= Organisation.objects.count() <= 160
     assert second.locations == 20
     assert 3 * 3300 <= second.students <= 3 * 3700
+
+
+class _BrokenMailBackend:
+    """A mail transport that is down (the only thing these tests fake)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_mail_is_queued_again_later_then_kept(settings):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from meedoen.core.tasks import send_email
+
+    settings.EMAIL_BACKEND = f"{__name__}._BrokenMailBackend"
+    settings.MAIL_ATTEMPTS = 2
+    send_email.enqueue(subject="Test", body="Hallo", to=["ouder@example.org"])
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    first, second = DBTaskResult.objects.order_by("enqueued_at")
+    assert first.status == "FAILED" and second.status == "READY"
+    assert second.args_kwargs["kwargs"]["attempt"] == 2
+    assert second.run_after > first.finished_at  # not before the delay
+    DBTaskResult.objects.filter(pk=second.pk).update(run_after=first.finished_at)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    # The last try failed too: no third job; the rows keep the message.
+    assert DBTaskResult.objects.count() == 2
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"FAILED"}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    DBTaskResult.objects.filter(pk=second.pk).update(status="READY")
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert len(mail.outbox) == 1
