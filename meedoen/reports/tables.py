@@ -297,7 +297,7 @@ def settlement_table(rows: list[dict]) -> Table:
                 r["class"],
                 r["level"],
                 r["year_of_study"],
-                r["organisations"],
+                ", ".join(r["organisations"]),
                 r["hours"],
                 r["required"],
                 r["start"],

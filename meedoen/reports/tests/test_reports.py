@@ -187,6 +187,8 @@ def test_student_list_for_the_settlement(world, personas):
     assert "Achternaam1" in text and "Zorgcentrum X" in text and "30,0" in text
     assert "Achternaam5" not in text  # approved, not started
     assert "Sanne" not in text
+    page = c.get(url("students", world)).content.decode()
+    assert "Achternaam1" in page and "[&#x27;" not in page and "['" not in page
     xlsx = c.get(url("students_file", world, fmt="xlsx"))
     wb = load_workbook(io.BytesIO(xlsx.content))
     assert wb.active.max_row == 2 + 4
