@@ -20,6 +20,7 @@ from meedoen.matching.engine import (
     solve,
 )
 from meedoen.matching.engine.model import INELIGIBLE_AGE, INELIGIBLE_GUIDANCE, INELIGIBLE_LEVEL
+from meedoen.matching.engine.odds import LOCKSTEP_MIN_DRAWS, draw_entries
 
 from .instances import best_objective, instances, student_optimal_stable
 
@@ -265,3 +266,60 @@ def test_odds_are_probabilities_and_certain_outcomes_are_certain(data, seed):
     # Whoever has no eligible choice never gets a place.
     empty = np.diff(inst.el_ptr) == 0
     assert (od.counts[empty, 0] == 40).all()
+
+
+def _reference_draws(inst, lottery):
+    return np.array([da_reference(inst, inst.priority_keys(row)) for row in lottery])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    instances(max_students=8, max_offers=4),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([3, LOCKSTEP_MIN_DRAWS]),
+)
+def test_odds_draws_equal_the_reference_da_on_the_same_lottery(data, seed, draws):
+    inst = load_instance(data)
+    rng = np.random.default_rng(seed)
+    # few distinct lottery values, so ties (broken by position) happen
+    lottery = rng.choice([0.0, 0.25, 0.5, 0.75], size=(draws, inst.n_students))
+    assert (draw_entries(inst, lottery) == _reference_draws(inst, lottery)).all()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_odds_lockstep_with_many_priority_lists_equals_the_reference(seed):
+    # Many explicit lists and small capacities: long chains of students let go.
+    rng = np.random.default_rng(seed)
+    n, m = 300, 40
+    sids = [f"s{i}" for i in range(n)]
+    offers = [
+        {
+            "id": o,
+            "capacity": int(rng.integers(0, 8)),
+            "levels": [],
+            "min_age": 0,
+            "guidance": str(rng.choice(["standard", "targeted", "intensive"])),
+            **(
+                {"priority": rng.permutation(sids)[: int(rng.integers(0, n))].tolist()}
+                if rng.random() < 0.4
+                else {}
+            ),
+        }
+        for o in range(m)
+    ]
+    students = [
+        {
+            "id": sid,
+            "preferences": rng.permutation(m)[: int(rng.integers(0, 8))].tolist(),
+            "level": "havo",
+            "age": 14,
+            "guidance": str(rng.choice(["standard", "targeted", "intensive"], p=[0.7, 0.2, 0.1])),
+            "lottery": float(rng.random()),
+        }
+        for sid in sids
+    ]
+    inst = load_instance({"offers": offers, "students": students})
+    lottery = rng.random((LOCKSTEP_MIN_DRAWS + 4, n))
+    assert (draw_entries(inst, lottery) == _reference_draws(inst, lottery)).all()
+    od = odds(inst, draws=LOCKSTEP_MIN_DRAWS + 4, seed=seed)
+    assert (od.counts.sum(axis=1) == LOCKSTEP_MIN_DRAWS + 4).all()
