@@ -411,3 +411,48 @@ def test_dashboard_shows_the_panel(world, personas):
     assert response.status_code == 200
     assert url("school", world) in response.content.decode()
     assert reverse("reports:schemes") in response.content.decode()
+
+
+def test_board_overview_and_student_list_queries_are_fixed(world):
+    def count(kind, target):
+        with CaptureQueriesContext(connection) as ctx:
+            build(kind, target, YEAR)
+        return len(ctx.captured_queries)
+
+    before = (count("board", world.board), count("students", world.school_a))
+    for _i in range(10):
+        p = f.PlacementFactory(
+            student=f.StudentFactory(school_class=world.class_b1),
+            organisation=world.org_x,
+            status=S.COMPLETED,
+            start_date=datetime.date(YEAR, 9, 1),
+        )
+        confirmed_hours(p, 3, day=datetime.date(YEAR, 9, 2))
+        f.PlacementFactory(
+            student=f.StudentFactory(school_class=world.class_a2),
+            organisation=world.org_y,
+            status=S.ACTIVE,
+            start_date=datetime.date(YEAR, 9, 1),
+        )
+    after = (count("board", world.board), count("students", world.school_a))
+    assert after == before
+    assert before[0] <= 4 and before[1] <= 3
+    overview = sel.board_overview(world.board, sel.trend_years(YEAR))
+    b = overview.figures[world.school_b.pk][YEAR]
+    assert (b["placed"], b["started"], b["completed"], b["minutes"]) == (10, 10, 10, 1800)
+
+
+def test_api_school_report_has_figures_and_no_names(world, personas):
+    c = client_for(personas.coordinator)
+    response = c.get(reverse("reports_api:school", kwargs={"pk": world.school_a.pk, "year": YEAR}))
+    assert response.status_code == 200
+    data = response.json()
+    tables = {t["key"]: t for t in data["tables"]}
+    assert tables["cohorts"]["total"][1:] == [6, 4, 3, 3]
+    assert "Achternaam" not in response.content.decode()
+    assert (
+        c.get(
+            reverse("reports_api:school", kwargs={"pk": world.school_b.pk, "year": YEAR})
+        ).status_code
+        == 404
+    )
