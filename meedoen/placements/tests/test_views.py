@@ -6,7 +6,7 @@ from django.urls import reverse
 from meedoen.placements import services
 from meedoen.placements.models import Placement, PlacementStatus, SignatureRequest
 
-from .factories import accepted, applied, issued
+from .factories import accepted, applied, issued, sign_all
 
 pytestmark = pytest.mark.django_db
 S = PlacementStatus
@@ -231,3 +231,18 @@ def test_list_query_count_does_not_grow_with_rows(client, world, django_assert_m
     login(client, world.coordinator)
     with django_assert_max_num_queries(20):
         client.get(reverse("placements:list"))
+
+
+def test_timeline_shows_the_signed_version_not_as_a_reason(client, world, outbox):
+    """A signature's event records the agreement version; the timeline shows it as the
+    version ("Versie 1"), not as a reason ("Reden: v1")."""
+    with outbox() as sent:
+        placement = issued(world)
+    sign_all(world, sent.links()[:1], placement)
+    login(client, world.coordinator)
+    page = client.get(
+        reverse("placements:detail", kwargs={"pk": placement.pk}), HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    timeline = page.content.decode().split('class="timeline"')[1]
+    assert "Versie 1" in timeline
+    assert "Reden: v1" not in timeline and ": v1" not in timeline
