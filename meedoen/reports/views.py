@@ -216,6 +216,10 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
     groups = []
     for kind, label in SchemeKind.choices:
         versions = [s for s in schemes if s.kind == kind]
+        for s in versions:
+            s.parameter_rows = [
+                (p.label, s.parameters[p.key]) for p in PARAMETERS[kind] if p.key in s.parameters
+            ]
         if versions:
             groups.append(
                 {"kind": kind, "label": label, "versions": versions, "current": current[kind]}

@@ -456,3 +456,30 @@ def test_api_school_report_has_figures_and_no_names(world, personas):
         ).status_code
         == 404
     )
+
+
+def test_municipal_calculator_uses_stored_inhabitants_and_school_location(world, personas):
+    from meedoen.reports.models import SubsidyScheme
+
+    world.municipality.inhabitants = 127_000
+    world.municipality.save()
+    scheme = SubsidyScheme.objects.get(kind="municipal", version=1)
+    c = client_for(personas.municipality_user)
+    page = c.get(reverse("reports:schemes"))
+    assert [s.pk for g in page.context["groups"] for s in g["versions"]] == list(
+        SubsidyScheme.objects.filter(kind="municipal")
+        .order_by("-valid_from")
+        .values_list("pk", flat=True)
+    )
+    response = c.get(
+        reverse("reports:scheme", kwargs={"pk": scheme.pk}),
+        {
+            "target": world.municipality.pk,
+            "national_inhabitants": "16400000",
+            "weighted_pupils": "10000",
+            "national_weighted_pupils": "900000",
+        },
+    )
+    assert response.context["calculation"].total == Decimal("47137.54")
+    pilot = SubsidyScheme.objects.get(kind="pilot", version=1)
+    assert c.get(reverse("reports:scheme", kwargs={"pk": pilot.pk})).status_code == 404
