@@ -109,6 +109,11 @@ def test_period_entered_submitted_and_overview_with_peak(open_page, region_plans
     expect(row.locator(".status-error")).to_be_visible()
     screenshot(broker, "planning-overview")
     assert_fits_320(broker, "planning-overview")
+    # On a phone the chart keeps a readable width and scrolls inside its own box.
+    broker.set_viewport_size({"width": 320, "height": 640})
+    chart = main.locator("[data-chart=demand] svg")
+    assert chart.evaluate("el => el.getBoundingClientRect().width") >= 600
+    broker.set_viewport_size({"width": 1280, "height": 900})
 
     # --- The downloads answer 200 with the right content type and content. ---
     downloads = {

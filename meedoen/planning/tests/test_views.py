@@ -327,3 +327,17 @@ def test_period_history_table_scrolls_inside_its_box(client, w):
     before = html.split("<table")
     for i in range(len(tables)):
         assert before[i].rstrip().endswith('<div class="table-scroll">'), before[i][-200:]
+
+
+def test_charts_scroll_in_their_own_box_on_a_phone(client, w):
+    """The charts have a minimum width (planning.css) and scroll inside a box of their own,
+    so they stay readable at 320px (the browser tests measure it)."""
+    client.force_login(w.broker)
+    html = client.get(url("overview")).content.decode()
+    assert "planning/planning.css" in html
+    assert '<div class="chart-scroll" data-chart="demand"><svg' in html
+    assert '<div class="chart-scroll" data-chart="heatmap"><svg' in html
+    client.force_login(w.coordinator)
+    html = client.get(url("periods")).content.decode()
+    assert "planning/planning.css" in html
+    assert '<div class="chart-scroll" data-chart="demand"><svg' in html
