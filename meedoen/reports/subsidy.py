@@ -348,10 +348,14 @@ def _additional(calc: Calculation, p: dict, inputs: dict) -> None:
             )
             % {"whole": int(rate)}
         )
-    calc.add(
+    per_mas = calc.add(
         _("Amount per MaS student"),
         f"{plain(rate.quantize(Decimal('0.0001')))} × {plain(ratio)}",
         money(rate * ratio),
+    )
+    calc.notes.append(
+        _("In whole euros: € %(n)s per MaS student.")
+        % {"n": per_mas.quantize(Decimal("1"), rounding=ROUND_HALF_UP)}
     )
     counted = _input(inputs, "counted_pupils", _("the school's counted pupils"))
     mas = _input(inputs, "mas_students", _("the number of MaS students"), required=False)
