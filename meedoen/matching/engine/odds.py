@@ -31,7 +31,6 @@ from .model import Id, Instance
 
 CELLS = 4_000_000  # draws x students solved at once: bounds memory (~250 MB)
 LOCKSTEP_MIN_DRAWS = 96  # below this many draws per batch, solve the draws one by one
-_PAD = 64  # spare places after each draw's order (see _lockstep)
 
 
 @dataclass(eq=False)
@@ -175,14 +174,22 @@ class _Prepared:
 
     # --------------------------------------------------------------- lockstep DA
 
-    def _lockstep(self, order: np.ndarray) -> np.ndarray:
+    def _lockstep(self, order: np.ndarray, K: int = 8) -> np.ndarray:
+        """DA for all draws at once: every draw has ``K`` lanes, each with one proposer (an
+        entrant, or a student let go), and every step makes one proposal per lane. When two
+        lanes of a draw propose to the same offer, one goes first and the other proposes
+        there again in the next step (an offer's bar only rises, so earlier refusals stand).
+        """
         B, n = order.shape
         m = self.inst.n_offers
         L = self.L
+        R = B * K  # lanes; lane r belongs to draw r // K
         ar = np.arange(B, dtype=np.int64)
-        # Per draw: the default order, padded with the dummy student (draws that are done
-        # propose for the dummy until all are done), and each student's place in it.
-        width = n + _PAD
+        rr = np.arange(R, dtype=np.int64)
+        rd = rr // K
+        # Per draw: the default order, padded with the dummy student (lanes of a draw that
+        # is done propose for the dummy until all draws are done), and each student's place.
+        width = n + K + 1
         order_pad = np.full((B, width), n, dtype=np.int64)
         order_pad[:, :n] = order
         order_flat = order_pad.ravel()
@@ -193,133 +200,138 @@ class _Prepared:
         # entry's shifted key is the student's default place (off the list), or its list
         # position minus the list length (< 0, on the list): min(p_val, place) for both.
         # Small integer types keep the per-draw state in cache.
-        small = n + 2 * _PAD < 30_000 and int(self.lens.max(initial=0)) < 30_000
+        small = n + 2 * K < 30_000 and int(self.lens.max(initial=0)) < 30_000
         kt = np.int16 if small else np.int32
         BIG = kt(np.iinfo(kt).max - 1)  # above every key and place; -BIG below them
+        INF = kt(np.iinfo(kt).max)  # places of the dummy offer: reset after every step
         lens = np.append(self.lens, 0)
         p_val = np.where(self.p_flag == 1, BIG, self.p_base - lens[self.p_offer])
         p_val[self.p_entry < 0] = BIG  # the sentinel: its offer always has room
         p_val = p_val.astype(kt)
         pstart, p_offer = self.pstart, self.p_offer
-        rows = pstart[:, None] + np.arange(L, dtype=np.int64)[None, :]
-        r_off = p_offer[rows]
-        r_val = p_val[rows]
-        # Per draw and offer (the dummy offer m included): places left, the threshold a
-        # shifted key must beat to get in (_BIG while there is room, else the worst held),
-        # the worst held, and the held keys in slots: offer o's in draw d end at
-        # slot_end[d, o] (exclusive), followed by one spare slot that full offers write to.
+        # State per draw and offer (index d * M + o, the dummy offer m included), then one
+        # scratch entry per lane (index B * M + r) that a lane which must wait writes to:
+        # places left, the threshold a shifted key must beat to get in (BIG while there is
+        # room, else the worst held), the worst held, and the held keys in slots: offer o's
+        # in draw d end at slot_end (exclusive), then one spare slot that full offers write to.
         M = m + 1
-        INF = kt(np.iinfo(kt).max)  # the dummy offer's places: reset after every step
         cap = np.append(self.cap, INF).astype(np.int64)
-        left = np.tile(cap, B).astype(kt)
-        worst = np.full(B * M, -BIG, dtype=kt)
+        left = np.concatenate([np.tile(cap, B), np.full(R, INF)]).astype(kt)
+        worst = np.full(B * M + R, -BIG, dtype=kt)
         thr = np.where(left > 0, BIG, -BIG).astype(kt)
-        ends = self.slot_start[1:] + np.arange(1, m + 1, dtype=np.int64) - 1
-        S = int(ends[-1]) + 2 + self.wcap if m else 1 + self.wcap
+        ends = self.slot_start[1:] + np.arange(m, dtype=np.int64)
+        S = (int(ends[-1]) + 2 if m else 1) + self.wcap
         spare = S - 1 - self.wcap  # the dummy offer writes here
-        slot_end = ((ar * S)[:, None] + np.append(ends, spare + int(INF))[None, :]).ravel()
-        slots = np.full(B * S, -BIG, dtype=kt)
-        dummy = ar * M + m
-        dm = (ar * M)[:, None]
-        dn = ar * (n + 1)
-        flat_j = ar * L
-        # Each step's proposers and the column they were taken at, in order (writing them
-        # in place, scattered over all draws, would cost more than the rest of a step).
-        ct = np.int8 if L < 120 else np.int64
-        hist_cur = [np.empty((n + 2 * _PAD, B), dtype=np.int32)]
-        hist_col = [np.empty((n + 2 * _PAD, B), dtype=ct)]
-        resumed = []  # (step, draws, students, columns) of students let go and re-proposing
-        h = 0
+        slot_end = np.concatenate(
+            [
+                ((ar * S)[:, None] + np.append(ends, spare + int(INF))[None, :]).ravel(),
+                B * S + rr + int(INF),  # the scratch entries write to their own junk slot
+            ]
+        )
+        slots = np.full(B * S + R, -BIG, dtype=kt)
+        reset = np.concatenate([ar * M + m, B * M + rr])  # entries whose places never run out
+        dmr = rd * M
+        dummy_r = dmr + m
+        scratch_r = B * M + rr
+        flat_j = rr * L
         cols = np.arange(L, dtype=np.int64)[None, :]
         seg_cols = np.arange(max(self.wcap, 1), dtype=np.int64)[None, :]
+        claim = np.zeros(B * M, dtype=np.int64)
+        # Each step's proposals that were taken (student, column), in order: writing them in
+        # place, scattered over all draws, would cost more than the rest of a step.
+        ct = np.int8 if L < 120 else np.int64
+        hist_cur, hist_col = [], []
+        resumed = []  # (draws, students, columns) taken from students let go, in order
 
-        pos = ar * width  # the current entrant's index in order_flat
-        entrant = np.zeros(B, dtype=kt)  # ... and their place
-        cur = order_flat[pos]
-        pl = entrant.copy()  # the proposer's place (an entrant's, or a let-go student's)
-        ev = shift = np.zeros(0, dtype=np.int64)
-        step = 0
+        kk = np.arange(K, dtype=np.int64)
+        pos = np.full(B, min(K, n), dtype=np.int64)  # each draw's next entrant
+        first = np.minimum(kk, n)[None, :].repeat(B, axis=0)
+        cur = order_pad[ar[:, None], first].ravel()
+        pl = first.ravel().astype(kt)  # the proposer's place in the default order
+        start = np.zeros(R, dtype=np.int64)  # the column the proposer goes on from
+        is_resumed = np.zeros(R, dtype=bool)
+        dn = rd * (n + 1)
         while True:
-            fo = np.take(r_off, cur, axis=0)
-            val = np.take(r_val, cur, axis=0)
-            if len(ev):  # students let go in the last step go on from where they were
-                idx = (pstart[cur[ev]] + shift)[:, None] + cols
-                fo[ev] = p_offer.take(idx)
-                val[ev] = p_val.take(idx)
-            fo += dm
+            idx = (pstart.take(cur) + start)[:, None] + cols
+            fo = p_offer.take(idx)
+            fo += dmr[:, None]
+            val = p_val.take(idx)
             np.minimum(val, pl[:, None], out=val)
             j = (val < thr.take(fo)).argmax(axis=1)
             f = fo.take(flat_j + j)
             v = val.take(flat_j + j)
-            if h == len(hist_cur[-1]):
-                hist_cur.append(np.empty((_PAD * 4, B), dtype=np.int32))
-                hist_col.append(np.empty((_PAD * 4, B), dtype=ct))
-                h = 0
-            hist_cur[-1][h] = cur
-            if len(ev):
-                j[ev] += shift
-                resumed.append((ev, cur[ev], j[ev]))
-            hist_col[-1][h] = j
-            h += 1
-            lf = left[f]
+            # One proposal per offer and draw: the lane that wrote its claim last goes first.
+            claim[f] = rr
+            win = (claim.take(f) == rr) | (f == dummy_r)
+            fw = np.where(win, f, scratch_r)
+            j += start
+            hist_cur.append(np.where(win, cur, n).astype(np.int32))
+            hist_col.append(j.astype(ct))
+            rs = win & is_resumed
+            if rs.any():
+                w_ = np.flatnonzero(rs)
+                resumed.append((rd[w_], cur[w_], j[w_]))
+            lf = left.take(fw)
             room = lf > 0
             # Offers with room take the proposer (the dummy offer always has room).
-            slots[slot_end[f] - lf] = v
+            slots[slot_end.take(fw) - lf] = v
             nl = lf - room
-            left[f] = nl
-            left[dummy] = INF
-            w = np.maximum(worst[f], v)  # a full offer's worst stays: v beat it
-            worst[f] = w
-            thr[f] = np.where(nl > 0, BIG, w)
-            pos += room
-            entrant += room
-            cur = order_flat[pos]
-            step += 1
-            if step % 32 == 0:  # keep finished draws within their order's padding
-                over = entrant > n
-                entrant[over] = n
-                pos[over] = ar[over] * width + n
-                cur[over] = n
-            if room.all():
-                ev = ev[:0]
-                pl = entrant
-                if entrant[0] >= n and entrant.min() >= n:
-                    break
-                continue
-            pl = entrant.copy()
+            left[fw] = nl
+            left[reset] = INF
+            w = np.maximum(worst.take(fw), v)  # a full offer's worst stays: v beat it
+            worst[fw] = w
+            thr[fw] = np.where(nl > 0, BIG, w)
+            # Lanes that must wait propose to the same offer again.
+            start = np.where(win, 0, j)
+            # Lanes whose proposer was taken get the draw's next entrants.
+            done = win & room
+            dmat = done.reshape(B, K)
+            nxt = pos[:, None] + np.cumsum(dmat, axis=1) - 1
+            np.minimum(nxt, n, out=nxt)
+            new = np.flatnonzero(done)
+            nxt = nxt.ravel()[new]
+            cur[new] = order_flat[rd[new] * width + nxt]
+            pl[new] = nxt
+            is_resumed[new] = False
+            pos += dmat.sum(axis=1)
+            np.minimum(pos, n, out=pos)
             ev = np.flatnonzero(~room)
-            # Full offers took the proposer and let go of their worst-placed student.
-            fe, ve, we = f[ev], v[ev], w[ev]
-            oe = fe - ev * M
-            lens_e = self.lens[oe]
-            on = we < 0  # shifted keys below 0 are list positions
-            loser = np.empty(len(ev), dtype=np.int64)
-            loser[on] = self.list_student[self.list_start[oe[on]] + we[on] + lens_e[on]]
-            off = ~on
-            loser[off] = order_flat[ev[off] * width + we[off]]
-            cap_e = cap[oe]
-            seg = (slot_end[fe] - cap_e)[:, None] + seg_cols
-            vals = np.where(seg_cols < cap_e[:, None], slots.take(seg), -BIG)
-            r = np.arange(len(ev))
-            hit = (vals == we[:, None]).argmax(axis=1)
-            slots[seg[r, hit]] = ve
-            vals[r, hit] = ve
-            nw = vals.max(axis=1)
-            worst[fe] = nw
-            thr[fe] = nw
-            cur[ev] = loser
-            pl[ev] = place_flat[ev * n + loser]
-            held_at = np.take(r_off, loser, axis=0) == oe[:, None]
-            shift = held_at.argmax(axis=1) + 1
-        # Everyone's column: each student's entry is followed only by their later proposals
-        # after being let go, so write all records, then those in the order they happened.
+            if len(ev):
+                # Full offers took the proposer and let go of their worst-placed student.
+                fe, ve, we = f[ev], v[ev], w[ev]
+                de = rd[ev]
+                oe = fe - de * M
+                lens_e = self.lens[oe]
+                on = we < 0  # shifted keys below 0 are list positions
+                loser = np.empty(len(ev), dtype=np.int64)
+                loser[on] = self.list_student[self.list_start[oe[on]] + we[on] + lens_e[on]]
+                off = ~on
+                loser[off] = order_flat[de[off] * width + we[off]]
+                cap_e = cap[oe]
+                seg = (slot_end[fe] - cap_e)[:, None] + seg_cols
+                vals = np.where(seg_cols < cap_e[:, None], slots.take(seg), -BIG)
+                r = np.arange(len(ev))
+                hit = (vals == we[:, None]).argmax(axis=1)
+                slots[seg[r, hit]] = ve
+                vals[r, hit] = ve
+                nw = vals.max(axis=1)
+                worst[fe] = nw
+                thr[fe] = nw
+                cur[ev] = loser
+                pl[ev] = place_flat[de * n + loser]
+                held_at = np.take(p_offer, pstart[loser][:, None] + cols) == oe[:, None]
+                start[ev] = held_at.argmax(axis=1) + 1
+                is_resumed[ev] = True
+            elif pos[0] >= n and pos.min() >= n and cur.min() == n:
+                break
+        # Everyone's column: a student is taken once as an entrant, then again only after
+        # being let go, so write all records, then the later ones in the order they happened.
         at_col = np.zeros(B * (n + 1), dtype=ct)
-        hist_cur[-1] = hist_cur[-1][:h]
-        hist_col[-1] = hist_col[-1][:h]
-        for hc, hj in zip(hist_cur, hist_col, strict=True):
-            at_col[(dn[None, :] + hc).ravel()] = hj.ravel()
+        hc = np.concatenate(hist_cur).reshape(-1, R)
+        hj = np.concatenate(hist_col).reshape(-1, R)
+        at_col[(dn[None, :] + hc).ravel()] = hj.ravel()
         for d, s, c in resumed:
-            at_col[dn[d] + s] = c
+            at_col[d * (n + 1) + s] = c
         col = at_col.reshape(B, n + 1)[:, :n]
         return self.p_entry[pstart[:n][None, :] + col]
 
