@@ -197,11 +197,44 @@ def _check_types(col: list, allowed: tuple[type, ...], kind: str, name: str, rec
             )
 
 
-def _ids(col: list, kind: str, records: list) -> dict:
+class _Index:
+    """Ids of one kind: unique by their text, mapped to their position on demand."""
+
+    def __init__(self, col: list) -> None:
+        self.col = col
+        self._map: dict | None = None
+        self._table: tuple | None = None
+
+    @property
+    def map(self) -> dict:
+        if self._map is None:
+            self._map = dict(zip(self.col, range(len(self.col)), strict=True))
+        return self._map
+
+    def table(self) -> tuple | None:
+        """For integer ids: (lowest id, array id - lowest -> position or -1), if compact."""
+        if self._table is None:
+            self._table = (None, None)
+            col = self.col
+            if col and set(map(type, col)) == {int}:
+                try:
+                    ids = np.array(col, dtype=np.int64)
+                except OverflowError:
+                    return None
+                lo, hi = int(ids.min()), int(ids.max())
+                if hi - lo <= 4 * len(col) + 1024:
+                    table = np.full(hi - lo + 1, -1, dtype=np.int64)
+                    table[ids - lo] = np.arange(len(col), dtype=np.int64)
+                    self._table = (lo, table)
+        return None if self._table[0] is None else self._table
+
+
+def _ids(col: list, kind: str, records: list) -> _Index:
     _check_types(col, (int, str), kind, "id", records)
-    index = {v: i for i, v in enumerate(col)}
-    if len(index) == len(col) and len(set(map(str, col))) == len(col):
-        return index
+    types = set(map(type, col))
+    # Of one type, equal text means equal value; mixed, 1 and "1" would collide as JSON keys.
+    if len(set(col)) == len(col) and (len(types) <= 1 or len(set(map(str, col))) == len(col)):
+        return _Index(col)
     seen: set[str] = set()
     for v in col:
         if str(v) in seen:
@@ -210,22 +243,36 @@ def _ids(col: list, kind: str, records: list) -> dict:
     raise AssertionError("unreachable")
 
 
-def _flat_refs(lists: list, index: dict, kind: str, what: str, owners: list, owner_kind: str):
+def _flat_refs(lists: list, index: _Index, kind: str, what: str, owners: list, owner_kind: str):
     """Map a column of id lists to int arrays (flat, lengths); reject unknown ids."""
     lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    flat = list(chain.from_iterable(lists))
-    if not set(map(type, flat)) <= {int, str}:
+    total = int(lengths.sum())
+    types = set(map(type, chain.from_iterable(lists)))
+    if not types <= {int, str}:
         for j, ids in enumerate(lists):
             for v in ids:
                 if type(v) not in (int, str):
                     raise _bad(f"{owner_kind} {owners[j]!r}: {what} holds {v!r:.40}, not an id")
-    mapped = list(map(index.get, flat))
+    table = index.table() if types == {int} else None
+    if table is not None:  # integer ids in a compact range: one vectorised lookup
+        lo, lookup = table
+        try:
+            refs = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=total) - lo
+        except OverflowError:
+            refs = None
+        if refs is not None:
+            inside = (refs >= 0) & (refs < len(lookup))
+            arr = lookup[np.where(inside, refs, 0)]
+            arr[~inside] = -1
+            if total == 0 or arr.min() >= 0:
+                return arr, lengths
+    mapped = list(map(index.map.get, chain.from_iterable(lists)))
     try:
         arr = np.array(mapped, dtype=np.int64)
     except TypeError:
         for j, ids in enumerate(lists):
             for v in ids:
-                if v not in index:
+                if v not in index.map:
                     raise _bad(
                         f"{owner_kind} {owners[j]!r}: unknown {kind} {v!r} in {what}"
                     ) from None
@@ -256,7 +303,7 @@ def _has_duplicate_in_rows(flat: np.ndarray, lengths: np.ndarray) -> int:
 
 def _guidance(col: list, kind: str, records: list) -> np.ndarray:
     try:
-        return np.array([_GUIDANCE_LEVEL[g] for g in col], dtype=np.int8)
+        return np.fromiter(map(_GUIDANCE_LEVEL.__getitem__, col), dtype=np.int8, count=len(col))
     except (KeyError, TypeError):
         for i, g in enumerate(col):
             if not isinstance(g, str) or g not in _GUIDANCE_LEVEL:
@@ -350,7 +397,7 @@ def load_instance(data: Any) -> Instance:
             raise _bad(f"offer {offer_ids[i]!r}: 'levels' must be a list of strings")
     level_names = sorted(set(level).union(*map(set, levels)) if levels else set(level))
     code = {name: i for i, name in enumerate(level_names)}
-    student_level = np.array([code[x] for x in level], dtype=np.int64)
+    student_level = np.fromiter(map(code.__getitem__, level), dtype=np.int64, count=len(level))
     pref_student = np.repeat(np.arange(len(students), dtype=np.int64), lengths)
     off_lv = pref_offer
     st_lv = student_level[pref_student]

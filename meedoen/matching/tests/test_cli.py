@@ -145,6 +145,10 @@ MALFORMED = {
     "lottery negative": broken(lambda d: d["students"][0].update(lottery=-0.1)),
     "unknown guidance": broken(lambda d: d["students"][0].update(guidance="extra")),
     "levels not strings": broken(lambda d: d["offers"][0].update(levels=[1])),
+    "bool in preferences": broken(lambda d: d["students"][0]["preferences"].append(True)),
+    "float in preferences": broken(lambda d: d["students"][0]["preferences"].append(2.0)),
+    "huge unknown offer": broken(lambda d: d["students"][0]["preferences"].append(2**70)),
+    "negative unknown offer": broken(lambda d: d["students"][0]["preferences"].append(-5)),
     "not an object": [1, 2],
     "bad JSON": '{"offers": [',
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -323,3 +325,21 @@ def test_odds_lockstep_with_many_priority_lists_equals_the_reference(seed):
     assert (draw_entries(inst, lottery) == _reference_draws(inst, lottery)).all()
     od = odds(inst, draws=LOCKSTEP_MIN_DRAWS + 4, seed=seed)
     assert (od.counts.sum(axis=1) == LOCKSTEP_MIN_DRAWS + 4).all()
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(), st.integers(-(2**40), 2**40), st.booleans())
+def test_validation_is_the_same_for_integer_and_text_offer_ids(data, shift, spread):
+    # Integer offer ids take a vectorised path (a lookup table when they are compact); text
+    # ids a dictionary. Both must build the same instance.
+    ints, texts = copy.deepcopy(data), copy.deepcopy(data)
+    number = {o["id"]: shift + (i * 10**6 if spread else i) for i, o in enumerate(data["offers"])}
+    for o_int, o_txt in zip(ints["offers"], texts["offers"], strict=True):
+        o_txt["id"] = f"o{number[o_int['id']]}"
+        o_int["id"] = number[o_int["id"]]
+    for s_int, s_txt in zip(ints["students"], texts["students"], strict=True):
+        s_txt["preferences"] = [f"o{number[p]}" for p in s_int["preferences"]]
+        s_int["preferences"] = [number[p] for p in s_int["preferences"]]
+    a, b = load_instance(ints), load_instance(texts)
+    for name in ("pref_ptr", "pref_offer", "pref_why", "el_offer", "el_key", "el_rank"):
+        assert (getattr(a, name) == getattr(b, name)).all(), name
