@@ -2,7 +2,9 @@
 project lead, administrator): until they have set up TOTP they are sent to the set-up page."""
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
+from django.utils import translation
 
 from .policy import principal_for
 
@@ -40,3 +42,20 @@ class RequireStaffMFAMiddleware:
                 )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class DutchFirstLocaleMiddleware(LocaleMiddleware):
+    """Pages speak Dutch unless the person chose English with the language switcher (the
+    language cookie). A browser's Accept-Language is not followed for pages: a Dutch public
+    service speaks Dutch first, whatever language the computer was set up in, and a parent
+    opening a signing link on an English phone still reads the Dutch agreement. API clients
+    (``/api/``) may ask for English with Accept-Language."""
+
+    def process_request(self, request):
+        if request.path.startswith("/api/"):
+            return super().process_request(request)
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -138,3 +138,24 @@ def test_failed_mail_is_queued_again_later_then_kept(settings):
     DBTaskResult.objects.filter(pk=second.pk).update(status="READY")
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert len(mail.outbox) == 1
+
+
+def test_pages_are_dutch_whatever_the_browser_says_until_english_is_chosen(personas, client):
+    client.force_login(personas.coordinator)
+    url = reverse("core:dashboard")
+    text = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="nl">' in text
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    text = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert '<html lang="en">' in text
+    client.post(reverse("set_language"), {"language": "nl", "next": url})
+    assert '<html lang="nl">' in client.get(url).content.decode()
+
+
+def test_the_api_follows_accept_language(personas):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    english = api.get("/api/v1/schema/", HTTP_ACCEPT_LANGUAGE="en")
+    dutch = api.get("/api/v1/schema/")
+    assert english["Content-Language"] == "en" and dutch["Content-Language"] == "nl"
