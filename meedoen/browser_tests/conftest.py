@@ -112,7 +112,8 @@ def open_page(browser: Browser, live_server, settings) -> Iterator:
         context = browser.new_context(
             base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900}
         )
-        context.set_default_timeout(15_000)
+        # Generous: the machine is shared, and issuing an agreement renders a PDF.
+        context.set_default_timeout(30_000)
         contexts.append(context)
         page = context.new_page()
         if username:

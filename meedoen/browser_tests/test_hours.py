@@ -68,13 +68,17 @@ def active_placement(personas, mailbox):
     return placement
 
 
-def log_hours(page: Page, day: datetime.date, activity: str, **times: str) -> None:
+def log_hours(
+    page: Page, day: datetime.date, activity: str, check_320: bool = False, **times: str
+) -> None:
     with page.expect_navigation():
         page.locator(f"main a[href='{reverse('hours:create')}']").first.click()
     page.fill("#id_date", day.isoformat())
     for name, value in times.items():
         page.fill(f"#id_{name}", value)
     page.fill("#id_activity", activity)
+    if check_320:
+        assert_fits_320(page, "hours-form")
     with page.expect_navigation():
         page.locator("main form[method=post] [type=submit]").first.click()
     assert page.url.endswith(reverse("hours:list")), page.url
@@ -92,6 +96,7 @@ def test_hours_logged_confirmed_disputed_and_progress(
         student,
         today - datetime.timedelta(days=3),
         "Voorlezen uit de krant",
+        check_320=True,
         start_time="14:00",
         end_time="17:00",
     )
@@ -125,6 +130,7 @@ def test_hours_logged_confirmed_disputed_and_progress(
     with org.expect_navigation() as navigation:
         org.locator("main form[method=post] [type=submit]").click()
     assert navigation.value is not None and navigation.value.status == 200
+    assert_fits_320(org, "hours-confirm-done")
     read_aloud.refresh_from_db()
     coffee.refresh_from_db()
     assert (read_aloud.status, coffee.status) == ("confirmed", "disputed")
