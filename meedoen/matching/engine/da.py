@@ -9,7 +9,8 @@ made (McVitie and Wilson, 1971) - which is what lets the fast version batch them
   priority keys per offer. Readable, and the oracle the fast version is tested against.
 - :func:`da_fast` makes all pending proposals of a round at once with numpy: sort the round's
   proposals by (offer, priority key); an offer with room takes them all; an offer that
-  overflows merges them with the students it holds and keeps the best ``capacity``. When few
+  overflows merges them with the students it holds and keeps the best ``capacity``. A full
+  offer's bar (the worst key it holds) refuses most proposals before any sorting. When few
   students are still free, the per-round overhead of numpy outweighs the work, so the last
   proposals run one at a time in plain Python on the same slot arrays.
 
@@ -77,8 +78,9 @@ def da_arrays(
     the student's priority key there, and the student. Used directly by the lottery re-runs,
     which solve many draws at once as one disjoint instance."""
     n, m = len(ptr) - 1, len(cap)
-    cap = cap.astype(np.int64)
     off = offer.astype(np.int64)
+    # A capacity above the number of applicants never binds (and would only cost memory).
+    cap = np.minimum(cap.astype(np.int64), np.bincount(off, minlength=m))
     key = keys.astype(np.int64)
     end = ptr[1:]
     nxt = ptr[:-1].copy()
@@ -87,6 +89,11 @@ def da_arrays(
     np.cumsum(cap, out=slot_start[1:])
     slot_ent = np.full(int(slot_start[-1]), -1, dtype=np.int64)  # held entry per slot
     count = np.zeros(m, dtype=np.int64)  # held per offer
+    # The key a proposal must beat: above every key while an offer has room, else the
+    # worst key it holds. Proposals that do not beat it are refused without sorting.
+    big = np.int64(base)
+    bar = np.where(cap > 0, big, -1)
+    worst = np.full(m, -1, dtype=np.int64)  # worst key held, while not full
     student = student.astype(np.int64)
     free = np.flatnonzero(nxt < end)
 
@@ -94,11 +101,22 @@ def da_arrays(
         k = nxt[free]
         nxt[free] += 1
         o = off[k]
-        order = np.argsort(o * base + key[k], kind="stable")
+        kk = key[k]
+        alive = kk < bar[o]
+        refused = free[~alive]
+        k, o, kk = k[alive], o[alive], kk[alive]
+        if len(k) == 0:
+            free = refused[nxt[refused] < end[refused]]
+            continue
+        # Keys are distinct within an offer, so (offer, key) orders without ties.
+        order = np.argsort(o * base + kk)
         k = k[order]
         o = o[order]
-        starts = np.flatnonzero(np.r_[True, o[1:] != o[:-1]])
-        sizes = np.diff(np.r_[starts, len(o)])
+        kk = kk[order]
+        last = np.r_[o[1:] != o[:-1], True]
+        ends = np.flatnonzero(last) + 1
+        starts = np.r_[0, ends[:-1]]
+        sizes = ends - starts
         offers = o[starts]
         room = cap[offers] - count[offers]
         fits = sizes <= room
@@ -109,10 +127,14 @@ def da_arrays(
             within = np.flatnonzero(take) - starts[g]
             fo = offers[g]
             slot_ent[slot_start[fo] + count[fo] + within] = k[take]
-            count[offers[fits]] += sizes[fits]
+            of = offers[fits]
+            count[of] += sizes[fits]
+            worst[of] = np.maximum(worst[of], kk[ends[fits] - 1])
+            full = count[of] == cap[of]
+            bar[of[full]] = worst[of[full]]
         # Offers that overflow: merge held and new, keep the best `capacity`.
         over = ~fits
-        rejected = []
+        rejected = refused
         if over.any():
             oo = offers[over]
             held_n = count[oo]
@@ -121,17 +143,19 @@ def da_arrays(
             )
             cand = np.concatenate([slot_ent[hs], k[~take]])
             co = off[cand]
-            order = np.argsort(co * base + key[cand], kind="stable")
+            order = np.argsort(co * base + key[cand])
             cand = cand[order]
             co = co[order]
             first = np.flatnonzero(np.r_[True, co[1:] != co[:-1]])
             rank = np.arange(len(cand)) - np.repeat(first, np.diff(np.r_[first, len(cand)]))
-            keep = rank < cap[co]
+            cap_c = cap[co]
+            keep = rank < cap_c
             slot_ent[slot_start[co[keep]] + rank[keep]] = cand[keep]
             count[oo] = cap[oo]
-            rejected = student[cand[~keep]]
-        free = rejected if len(rejected) else np.zeros(0, dtype=np.int64)
-        free = free[nxt[free] < end[free]]
+            at_bar = rank == cap_c - 1
+            bar[co[at_bar]] = key[cand[at_bar]]
+            rejected = np.concatenate([refused, student[cand[~keep]]])
+        free = rejected[nxt[rejected] < end[rejected]]
 
     if len(free):
         _tail(free.tolist(), nxt, end, off, key, cap, slot_start, slot_ent, count, student)
