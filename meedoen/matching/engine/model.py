@@ -103,14 +103,10 @@ class Instance:
     def __post_init__(self) -> None:
         n = len(self.student_ids)
         lengths = np.diff(self.pref_ptr)
-        pref_student = np.repeat(np.arange(n, dtype=np.int32), lengths)
-        rank = np.arange(len(self.pref_offer), dtype=np.int64) - np.repeat(
-            self.pref_ptr[:-1], lengths
-        )
-        ok = self.pref_why == 0
-        self.el_student = pref_student[ok]
-        self.el_offer = self.pref_offer[ok]
-        self.el_rank = (rank[ok] + 1).astype(np.int32)
+        at = np.flatnonzero(self.pref_why == 0)  # eligible preferences, in list order
+        self.el_student = np.repeat(np.arange(n, dtype=np.int32), lengths)[at]
+        self.el_offer = self.pref_offer[at]
+        self.el_rank = (at - self.pref_ptr[self.el_student] + 1).astype(np.int32)
         counts = np.bincount(self.el_student, minlength=n)
         self.el_ptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(counts, out=self.el_ptr[1:])
@@ -131,7 +127,10 @@ class Instance:
     def default_order(self, lottery: np.ndarray) -> np.ndarray:
         """Each student's place in the default order (0 = first): need desc, lottery, position."""
         n = self.n_students
-        order = np.lexsort((np.arange(n), lottery, -self.need.astype(np.int64)))
+        # Two stable sorts: by lottery, then by need (a small integer: a fast radix sort).
+        order = np.argsort(lottery, kind="stable")
+        if self.need.any():
+            order = order[np.argsort(-self.need[order], kind="stable")]
         place = np.empty(n, dtype=np.int64)
         place[order] = np.arange(n, dtype=np.int64)
         return place
