@@ -379,6 +379,74 @@ def placement_create(
     """The coordinator (or the broker, for a student shared with them) places by hand."""
     if not may_place_by_hand(by, student):
         raise ServiceError(_("You may not place this student."))
+    return _propose(
+        by=by,
+        student=student,
+        activity=activity,
+        start_date=start_date,
+        end_date=end_date,
+        organisation=organisation,
+        vacancy=vacancy,
+        hours=hours,
+        tasks=tasks,
+        contact=contact,
+        source=source,
+    )
+
+
+@transaction.atomic
+def placement_create_from_round(
+    *,
+    by,
+    student: Student,
+    vacancy: Vacancy,
+    round_id: int,
+    activity: str,
+    start_date: datetime.date | None,
+    end_date: datetime.date | None,
+    tasks: str = "",
+) -> Placement:
+    """Publishing a region-wide matching round: the region's broker proposes a placement
+    (source "matching") for a student whose school enrolled them in that round - the
+    school's consent to the allocation, instead of a grant per student. Only for that
+    round's students; every other check is ``placement_create``'s."""
+    from meedoen.core.policy import principal_for
+    from meedoen.rounds.selectors import student_in_region_round
+
+    # The round must be a region round of the broker's own region, with the student in it
+    # through an enrolment that was not withdrawn (so the school's region is the round's).
+    enrolled = student_in_region_round(
+        student_id=student.pk, round_id=round_id, region_ids=principal_for(by).broker_region_ids
+    )
+    if not (enrolled or may_place_by_hand(by, student)):
+        raise ServiceError(_("You may not place this student."))
+    return _propose(
+        by=by,
+        student=student,
+        activity=activity,
+        start_date=start_date,
+        end_date=end_date,
+        vacancy=vacancy,
+        tasks=tasks,
+        source=Source.MATCHING,
+    )
+
+
+def _propose(
+    *,
+    by,
+    student,
+    activity,
+    start_date,
+    end_date,
+    organisation=None,
+    vacancy=None,
+    hours=None,
+    tasks="",
+    contact=None,
+    source,
+) -> Placement:
+    """The checks and the proposal shared by the services that place a student."""
     if vacancy is not None:
         _check_offer_open(vacancy)
         organisation = vacancy.organisation

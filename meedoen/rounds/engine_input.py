@@ -5,6 +5,10 @@ Only students outside mediation take part in the automatic run. Each offer is gi
 overlap the period - mediated students, earlier rounds, applications through the bank -
 are not the engine's to give. A student's age is taken on the first day of the period,
 their level from their cohort, their lottery number from their entry.
+
+In a region round each student takes part with their own school's period: their age is
+taken on its first day, and offers not available in that period (the round's window is
+wider) are left out of their list, as the choosing page already refuses them.
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ def _guidance(value: str) -> str:
     return value if value in GUIDANCE else "standard"
 
 
+def _available(vacancy, period) -> bool:
+    return vacancy.start_date <= period.end_date and vacancy.end_date >= period.start_date
+
+
 def round_instance(round_: Round) -> RoundInstance:
     """The engine instance of the round as it stands now (a handful of queries)."""
     offers = {v.pk: v for v in round_offers(round_)}
@@ -36,12 +44,13 @@ def round_instance(round_: Round) -> RoundInstance:
     entries = [
         e
         for e in RoundStudent.objects.filter(round=round_)
-        .select_related("student__school_class__cohort")
+        .select_related("student__school_class__cohort", "enrolment__period")
         .order_by("student_id")
         if not e.in_mediation
     ]
     chosen = choices_by_entry(entries)
-    start = round_.period.start_date
+    for e in entries:
+        e.round = round_
     instance = build(
         offers=[
             Offer(
@@ -56,9 +65,13 @@ def round_instance(round_: Round) -> RoundInstance:
         students=[
             Student(
                 id=e.student_id,
-                preferences=tuple(c.vacancy_id for c in chosen[e.pk] if c.vacancy_id in offers),
+                preferences=tuple(
+                    c.vacancy_id
+                    for c in chosen[e.pk]
+                    if c.vacancy_id in offers and _available(offers[c.vacancy_id], e.period)
+                ),
                 level=level_of(e.student),
-                age=e.student.age_on(start),
+                age=e.student.age_on(e.period.start_date),
                 guidance=_guidance(e.student.guidance_level),
                 lottery=e.lottery,
             )

@@ -21,6 +21,17 @@ dates; the workflow (``workflows.py``) is draft → open → closed → publishe
   transaction creates a proposed placement (source "matching") per assigned student and
   stores each student's result on their ``RoundStudent``.
 * ``RoundEvent``: who changed the round's state, and when.
+
+*Region rounds* (regioronde): the region's broker opens one round for the whole region,
+with a date window and the levels it is for instead of one school's period. Schools take
+part by consent: a coordinator *enrols* one of the school's internship periods
+(``RoundEnrolment``: who, when; withdrawn before closing), which adds the period's
+students. The broker runs the engine once over every enrolled student and every offer, so
+schools do not take the same places, and publishes; but the broker sees only figures, not
+the students (unless the school granted a student, as for mediation). Each school's
+coordinator sees, adjusts and explains the results of their own students. A region round
+has ``region`` and the window set and no ``school``/``period``; a school round has both
+(and ``region`` copied from the school).
 """
 
 from __future__ import annotations
@@ -32,11 +43,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from meedoen.directory.models import School
+from meedoen.directory.models import Region, School
 from meedoen.placements.models import Placement
 from meedoen.planning.models import InternshipPeriod
 from meedoen.stagebank.models import Vacancy
-from meedoen.students.models import Student
+from meedoen.students.models import Level, Student
 
 from .workflows import RoundStatus
 
@@ -50,15 +61,33 @@ class Mode(models.TextChoices):
 
 
 class Round(models.Model):
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        related_name="matching_rounds",
+        null=True,
+        verbose_name=_("region"),
+    )
     school = models.ForeignKey(
-        School, on_delete=models.CASCADE, related_name="matching_rounds", verbose_name=_("school")
+        School,
+        on_delete=models.CASCADE,
+        related_name="matching_rounds",
+        null=True,
+        blank=True,
+        verbose_name=_("school"),
     )
     period = models.ForeignKey(
         InternshipPeriod,
         on_delete=models.PROTECT,
         related_name="matching_rounds",
+        null=True,
+        blank=True,
         verbose_name=_("internship period"),
     )
+    # Region rounds only: the window in which the enrolled periods lie and the levels.
+    window_start = models.DateField(_("from"), null=True, blank=True)
+    window_end = models.DateField(_("until"), null=True, blank=True)
+    levels = models.JSONField(_("levels"), default=list, blank=True)
     name = models.CharField(_("name"), max_length=120)
     status = models.CharField(
         _("status"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.DRAFT
@@ -92,8 +121,24 @@ class Round(models.Model):
         verbose_name = _("matching round")
         verbose_name_plural = _("matching rounds")
         ordering = ["-opens_on", "-pk"]
-        indexes = [models.Index(fields=["school", "status"])]
+        indexes = [
+            models.Index(fields=["school", "status"]),
+            models.Index(fields=["region", "status"]),
+        ]
         constraints = [
+            models.CheckConstraint(
+                name="round_school_or_region",
+                condition=(
+                    Q(school__isnull=False, period__isnull=False)
+                    | Q(
+                        school__isnull=True,
+                        period__isnull=True,
+                        region__isnull=False,
+                        window_start__isnull=False,
+                        window_end__isnull=False,
+                    )
+                ),
+            ),
             models.CheckConstraint(
                 name="round_dates_ordered", condition=Q(closes_on__gte=models.F("opens_on"))
             ),
@@ -107,12 +152,20 @@ class Round(models.Model):
         return self.name
 
     @property
+    def is_region_round(self) -> bool:
+        return self.school_id is None
+
+    @property
     def start_date(self):
-        return self.period.start_date
+        return self.window_start if self.is_region_round else self.period.start_date
 
     @property
     def end_date(self):
-        return self.period.end_date
+        return self.window_end if self.is_region_round else self.period.end_date
+
+    def level_labels(self) -> list[str]:
+        labels = dict(Level.choices)
+        return [str(labels.get(v, v)) for v in Level.values if v in (self.levels or [])]
 
     def lottery_for(self, student_id: int) -> float:
         """The student's lottery number in this round: fixed by the seed, in [0, 1)."""
@@ -134,6 +187,45 @@ class RoundOffer(models.Model):
         return f"{self.round_id}: {self.vacancy_id}"
 
 
+class RoundEnrolment(models.Model):
+    """A school's consent to a region round: one of its internship periods (its classes or
+    cohort) takes part, and the broker runs the allocation for those students."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="enrolments")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(
+        InternshipPeriod,
+        on_delete=models.PROTECT,
+        related_name="round_enrolments",
+        verbose_name=_("internship period"),
+    )
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "school__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "period"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="uniq_round_enrolment_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.period_id}"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
 class Mediation(models.TextChoices):
     NONE = "", _("Not routed")
     ROUTED = "routed", _("Routed to mediation")
@@ -145,6 +237,10 @@ class RoundStudent(models.Model):
         Student, on_delete=models.CASCADE, related_name="round_entries", verbose_name=_("student")
     )
     lottery = models.FloatField(_("lottery number"))
+    # Region rounds: the school's enrolment that brought the student in.
+    enrolment = models.ForeignKey(
+        RoundEnrolment, on_delete=models.CASCADE, null=True, blank=True, related_name="entries"
+    )
     mediation = models.CharField(
         _("mediation"), max_length=10, choices=Mediation.choices, default="", blank=True
     )
@@ -173,6 +269,11 @@ class RoundStudent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}: {self.student_id}"
+
+    @property
+    def period(self) -> InternshipPeriod:
+        """The internship period the student takes part with (their school's)."""
+        return self.enrolment.period if self.enrolment_id else self.round.period
 
     @property
     def in_mediation(self) -> bool:

@@ -6,6 +6,13 @@ and record a ``RoundEvent`` (who, when). Choosing is only possible while the rou
 and between its dates. Runs of the engine are stored and change nothing else; publishing
 one run creates the proposed placements through ``meedoen.placements.services`` and tells
 every student their result (e-mail after the commit).
+
+Region rounds use the same services: the broker creates (``region_round_create``), opens,
+closes, runs and publishes them; coordinators enrol a period (``round_enrol``) or withdraw
+it (``round_withdraw``) while the round is open, and handle their own students' choices,
+mediation and hand adjustments. Publishing a region round creates the placements through
+``placement_create_from_round``, which lets the broker place only students a school
+enrolled in that round.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from meedoen.placements import services as placement_services
 from meedoen.placements.models import Source
 from meedoen.planning.models import InternshipPeriod
 from meedoen.stagebank.models import GUIDANCE_RANK, Vacancy
-from meedoen.students.models import GuidanceLevel, Student
+from meedoen.students.models import GuidanceLevel, Level, Student
 from meedoen.students.selectors import students_visible_to
 
 from . import presenters
@@ -38,6 +45,7 @@ from .models import (
     Mediation,
     Mode,
     Round,
+    RoundEnrolment,
     RoundEvent,
     RoundOffer,
     RoundRun,
@@ -46,9 +54,10 @@ from .models import (
 from .selectors import (
     candidate_offers,
     capacities,
-    eligibility_problems,
+    entry_problems,
     is_broker_for,
     manages,
+    manages_entry,
     places_held,
 )
 
@@ -63,7 +72,7 @@ S = wf.RoundStatus
 def _lock(round_: Round) -> Round:
     return (
         Round.objects.select_for_update(of=("self",))
-        .select_related("school__region", "period__cohort", "period__school")
+        .select_related("region", "school__region", "period__cohort", "period__school")
         .get(pk=round_.pk)
     )
 
@@ -88,7 +97,14 @@ def _require_manager(actor, round_or_school) -> None:
 
         ok = may(actor, "school.manage", round_or_school)
     if not ok:
+        if round_ is not None and round_.is_region_round:
+            raise ServiceError(_("Only the region's broker can do this."))
         raise ServiceError(_("Only the school's coordinator can do this."))
+
+
+def _require_entry_manager(actor, entry: RoundStudent) -> None:
+    if not manages_entry(actor, entry):
+        raise ServiceError(_("Only the student's coordinator can do this."))
 
 
 def _require_not_final(round_: Round) -> None:
@@ -98,7 +114,7 @@ def _require_not_final(round_: Round) -> None:
         raise ServiceError(_("This round has been cancelled."))
 
 
-def _check_settings(*, period, max_choices, opens_on, closes_on) -> None:
+def _check_settings(*, end, max_choices, opens_on, closes_on) -> None:
     if not isinstance(max_choices, int) or not 1 <= max_choices <= MAX_CHOICES:
         raise ServiceError(
             _("The number of choices must be between 1 and %(n)s.") % {"n": MAX_CHOICES}
@@ -107,10 +123,9 @@ def _check_settings(*, period, max_choices, opens_on, closes_on) -> None:
         raise ServiceError(_("Enter the dates between which students can choose."))
     if closes_on < opens_on:
         raise ServiceError(_("The closing date lies before the opening date."))
-    if closes_on > period.end_date:
+    if closes_on > end:
         raise ServiceError(
-            _("Choosing must close before the period ends (%(end)s).")
-            % {"end": date_format(period.end_date)}
+            _("Choosing must close before the period ends (%(end)s).") % {"end": date_format(end)}
         )
 
 
@@ -124,9 +139,14 @@ def _period_students(period: InternshipPeriod) -> list[Student]:
     return list(qs.order_by("pk"))
 
 
-def _add_students(round_: Round, students) -> None:
+def _add_students(round_: Round, students, enrolment: RoundEnrolment | None = None) -> None:
     RoundStudent.objects.bulk_create(
-        [RoundStudent(round=round_, student=s, lottery=round_.lottery_for(s.pk)) for s in students]
+        [
+            RoundStudent(
+                round=round_, student=s, lottery=round_.lottery_for(s.pk), enrolment=enrolment
+            )
+            for s in students
+        ]
     )
 
 
@@ -156,13 +176,16 @@ def round_create(
     the coordinator can narrow them while the round is a draft or open."""
     period = InternshipPeriod.objects.select_related("school__region", "cohort").get(pk=period.pk)
     _require_manager(actor, period.school)
-    _check_settings(period=period, max_choices=max_choices, opens_on=opens_on, closes_on=closes_on)
+    _check_settings(
+        end=period.end_date, max_choices=max_choices, opens_on=opens_on, closes_on=closes_on
+    )
     students = _period_students(period) if students is None else list(students)
     if not students:
         raise ServiceError(_("This period has no students to take part."))
     if any(s.school_id != period.school_id for s in students):
         raise ServiceError(_("Every student must be of the round's school."))
     round_ = Round.objects.create(
+        region_id=period.school.region_id,
         school=period.school,
         period=period,
         name=(name or "").strip()[:120] or _("Matching round %(period)s") % {"period": period},
@@ -184,6 +207,132 @@ def round_create(
 
 
 @transaction.atomic
+def region_round_create(
+    *,
+    actor,
+    region,
+    name: str = "",
+    window_start: datetime.date,
+    window_end: datetime.date,
+    levels: list[str] | None = None,
+    max_choices: int = 5,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    seed: int | None = None,
+) -> Round:
+    """The broker opens a round (as a draft) for the whole region: the internship periods
+    schools will enrol must lie between ``window_start`` and ``window_end`` and be of one
+    of ``levels`` (none: every level). Offers: the region's published individual offers
+    available in the window and suiting one of the levels; the broker can narrow them."""
+    from meedoen.core.policy import principal_for
+
+    p = principal_for(actor)
+    if not (p.is_admin or region.pk in p.broker_region_ids):
+        raise ServiceError(_("Only the region's broker can do this."))
+    if not isinstance(window_start, datetime.date) or not isinstance(window_end, datetime.date):
+        raise ServiceError(_("Enter the dates between which the internship periods lie."))
+    if window_end < window_start:
+        raise ServiceError(_("The end of the window lies before its start."))
+    levels = list(dict.fromkeys(levels or []))
+    if any(level not in Level.values for level in levels):
+        raise ServiceError(_("Choose levels from the list."))
+    _check_settings(end=window_end, max_choices=max_choices, opens_on=opens_on, closes_on=closes_on)
+    round_ = Round.objects.create(
+        region=region,
+        window_start=window_start,
+        window_end=window_end,
+        levels=levels,
+        name=(name or "").strip()[:120]
+        or _("Region round %(start)s") % {"start": date_format(window_start)},
+        max_choices=max_choices,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        seed=secrets.randbelow(2**31) if seed is None else seed,
+        created_by=actor,
+    )
+    RoundOffer.objects.bulk_create(
+        [RoundOffer(round=round_, vacancy_id=v.pk) for v in candidate_offers(round_)]
+    )
+    _event(round_, "create", actor=actor, to_status=round_.status)
+    return round_
+
+
+def _enrol_problem(round_: Round, period: InternshipPeriod, today: datetime.date) -> str | None:
+    if not round_.is_region_round:
+        return _("Only a region round takes enrolments.")
+    if round_.status != S.OPEN or today > round_.closes_on:
+        return _("This round is not open for enrolment.")
+    if period.school.region_id != round_.region_id:
+        return _("This period's school is not in the round's region.")
+    if period.start_date < round_.window_start or period.end_date > round_.window_end:
+        return _("The period must lie between %(a)s and %(b)s.") % {
+            "a": date_format(round_.window_start),
+            "b": date_format(round_.window_end),
+        }
+    if round_.levels and period.cohort.level not in round_.levels:
+        return _("The round is not meant for this period's level.")
+    if period.end_date < round_.closes_on:
+        return _("The period ends before choosing closes.")
+    return None
+
+
+@transaction.atomic
+def round_enrol(*, actor, round: Round, period: InternshipPeriod) -> RoundEnrolment:  # noqa: A002
+    """A coordinator enrols one of the school's periods in an open region round: the
+    period's students take part and the broker runs the allocation for them. Recorded
+    (who, when) as the school's consent."""
+    round_ = _lock(round)
+    period = InternshipPeriod.objects.select_related("school__region", "cohort").get(pk=period.pk)
+    _require_manager(actor, period.school)
+    problem = _enrol_problem(round_, period, timezone.localdate())
+    if problem:
+        raise ServiceError(problem)
+    if RoundEnrolment.objects.filter(
+        round=round_, period=period, withdrawn_at__isnull=True
+    ).exists():
+        raise ServiceError(_("This period has already been enrolled."))
+    students = _period_students(period)
+    if not students:
+        raise ServiceError(_("This period has no students to take part."))
+    if RoundStudent.objects.filter(round=round_, student__in=students).exists():
+        raise ServiceError(_("Some of this period's students already take part in this round."))
+    enrolment = RoundEnrolment.objects.create(
+        round=round_, school=period.school, period=period, enrolled_by=actor
+    )
+    _add_students(round_, students, enrolment)
+    _event(round_, "enrol", actor=actor, note=f"school {period.school_id} period {period.pk}")
+    return enrolment
+
+
+@transaction.atomic
+def round_withdraw(*, actor, enrolment: RoundEnrolment) -> RoundEnrolment:
+    """The coordinator takes the school's period out of a region round before it closes:
+    its students and their choices leave the round."""
+    round_ = _lock(enrolment.round)
+    enrolment = RoundEnrolment.objects.select_for_update().get(pk=enrolment.pk, round=round_)
+    _require_manager(actor, enrolment.school)
+    if enrolment.withdrawn_at is not None:
+        raise ServiceError(_("This period has already been withdrawn."))
+    if round_.status != S.OPEN:
+        raise ServiceError(_("A period can only be withdrawn while the round is open."))
+    if enrolment.entries.filter(mediation_placement__isnull=False).exists():
+        raise ServiceError(
+            _("A student of this period has been placed through mediation in this round.")
+        )
+    enrolment.entries.all().delete()
+    enrolment.withdrawn_at = timezone.now()
+    enrolment.withdrawn_by = actor
+    enrolment.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    _event(
+        round_,
+        "withdraw",
+        actor=actor,
+        note=f"school {enrolment.school_id} period {enrolment.period_id}",
+    )
+    return enrolment
+
+
+@transaction.atomic
 def round_update(
     *,
     actor,
@@ -202,7 +351,7 @@ def round_update(
     if round_.status not in wf.EDITABLE:
         raise ServiceError(_("A closed round can no longer be changed: reopen it first."))
     _check_settings(
-        period=round_.period, max_choices=max_choices, opens_on=opens_on, closes_on=closes_on
+        end=round_.end_date, max_choices=max_choices, opens_on=opens_on, closes_on=closes_on
     )
     over = (
         RoundStudent.objects.filter(round=round_, choices__rank__gt=max_choices).distinct().count()
@@ -215,7 +364,7 @@ def round_update(
     if offer_ids is not None:
         wanted = set(offer_ids)
         current = set(round_.offers.values_list("vacancy_id", flat=True))
-        allowed = current | {v.pk for v in candidate_offers(round_.period)}
+        allowed = current | {v.pk for v in candidate_offers(round_)}
         if not wanted <= allowed:
             raise ServiceError(_("Choose offers that suit this round's period and level."))
         if not wanted:
@@ -266,7 +415,7 @@ def round_transition(*, actor, round: Round, action: str) -> Round:  # noqa: A00
     if target == S.OPEN:
         if not round_.offers.exists():
             raise ServiceError(_("A round needs at least one offer before it opens."))
-        if not round_.participants.exists():
+        if not round_.participants.exists() and not round_.is_region_round:
             raise ServiceError(_("A round needs students before it opens."))
     from_status, round_.status = round_.status, target
     round_.save(update_fields=["status", "updated_at"])
@@ -280,8 +429,9 @@ def round_transition(*, actor, round: Round, action: str) -> Round:  # noqa: A00
 
 
 def may_choose_for(actor, entry: RoundStudent) -> bool:
-    """The student, a mentor of their class (with the school's grant), the coordinator."""
-    if manages(actor, entry.round):
+    """The student, a mentor of their class (with the school's grant), the coordinator
+    (of the student's school, in a region round - never the broker)."""
+    if manages_entry(actor, entry):
         return True
     if entry.student.user_id is not None and entry.student.user_id == getattr(actor, "pk", None):
         return True
@@ -309,7 +459,9 @@ def choosing_problem(round_: Round, today: datetime.date | None = None) -> str |
 def choices_set(*, actor, entry: RoundStudent, vacancy_ids: list[int]) -> list[Choice]:
     """Replace a student's ranked list (first = most wanted)."""
     round_ = _lock(entry.round)
-    entry = RoundStudent.objects.select_related("student__school_class__cohort").get(pk=entry.pk)
+    entry = RoundStudent.objects.select_related(
+        "student__school_class__cohort", "enrolment__period"
+    ).get(pk=entry.pk)
     entry.round = round_
     if not may_choose_for(actor, entry):
         raise ServiceError(_("You may not choose for this student."))
@@ -334,9 +486,7 @@ def choices_set(*, actor, entry: RoundStudent, vacancy_ids: list[int]) -> list[C
     if set(ids) - set(offers):
         raise ServiceError(_("You can only choose offers of this round."))
     for vid in ids:
-        problems = eligibility_problems(
-            student=entry.student, vacancy=offers[vid], on=round_.period.start_date
-        )
+        problems = entry_problems(entry, offers[vid])
         if problems:
             raise ServiceError(
                 _("“%(title)s” does not fit: %(why)s.")
@@ -395,7 +545,9 @@ def choice_change(*, actor, entry: RoundStudent, action: str, vacancy_id) -> lis
 def _lock_entry(entry: RoundStudent) -> RoundStudent:
     return (
         RoundStudent.objects.select_for_update(of=("self",))
-        .select_related("student__school__region", "student__school_class__cohort")
+        .select_related(
+            "student__school__region", "student__school_class__cohort", "enrolment__period"
+        )
         .get(pk=entry.pk)
     )
 
@@ -413,8 +565,9 @@ def mediation_route(*, actor, entry: RoundStudent, routed: bool = True) -> Round
     run), or takes them back: before publishing a student with a targeted or intensive
     guidance need ("mediation first"), after publishing any student left without a place."""
     round_ = _lock(entry.round)
-    _require_manager(actor, round_)
     entry = _lock_entry(entry)
+    entry.round = round_
+    _require_entry_manager(actor, entry)
     if round_.status == S.CANCELLED:
         raise ServiceError(_("This round has been cancelled."))
     if round_.status == S.PUBLISHED and entry.result_placement_id:
@@ -443,12 +596,7 @@ def mediation_offers(entry: RoundStudent) -> list[Vacancy]:
     """Offers of the region, available in the period, that fit the student and give at
     least the guidance they need, with a free place."""
     round_ = entry.round
-    student = entry.student
-    offers = [
-        v
-        for v in candidate_offers(round_.period)
-        if not eligibility_problems(student=student, vacancy=v, on=round_.period.start_date)
-    ]
+    offers = [v for v in candidate_offers(round_) if not entry_problems(entry, v)]
     held = places_held(round_, [v.pk for v in offers])
     return [v for v in offers if v.capacity - held.get(v.pk, 0) > 0]
 
@@ -461,7 +609,7 @@ def mediation_place(*, actor, entry: RoundStudent, vacancy: Vacancy):
     round_ = _lock(entry.round)
     entry = _lock_entry(entry)
     entry.round = round_
-    is_manager = manages(actor, round_)
+    is_manager = manages_entry(actor, entry)
     if not is_manager:
         granted = students_visible_to(actor).filter(pk=entry.student_id).exists()
         if not (is_broker_for(actor, round_) and granted):
@@ -473,11 +621,9 @@ def mediation_place(*, actor, entry: RoundStudent, vacancy: Vacancy):
     if entry.mediation_placement_id or entry.result_placement_id:
         raise ServiceError(_("This student already has a place from this round."))
     vacancy = Vacancy.objects.select_for_update().select_related("organisation").get(pk=vacancy.pk)
-    if vacancy.pk not in {v.pk for v in candidate_offers(round_.period)}:
+    if vacancy.pk not in {v.pk for v in candidate_offers(round_)}:
         raise ServiceError(_("This offer is not available in the round's period."))
-    problems = eligibility_problems(
-        student=entry.student, vacancy=vacancy, on=round_.period.start_date
-    )
+    problems = entry_problems(entry, vacancy)
     if problems:
         raise ServiceError(
             _("“%(title)s” does not fit this student: %(why)s.")
@@ -493,17 +639,31 @@ def mediation_place(*, actor, entry: RoundStudent, vacancy: Vacancy):
 
 
 def _create_placement(actor, entry: RoundStudent, vacancy: Vacancy, source: str):
-    period = entry.round.period
+    period = entry.period
+    dates = {
+        "start_date": max(period.start_date, vacancy.start_date),
+        "end_date": min(period.end_date, vacancy.end_date),
+    }
     try:
+        if entry.round.is_region_round and source == Source.MATCHING:
+            # The broker places students the schools enrolled; nothing else.
+            return placement_services.placement_create_from_round(
+                by=actor,
+                student=entry.student,
+                vacancy=vacancy,
+                round_id=entry.round_id,
+                activity=vacancy.title,
+                tasks=vacancy.activities,
+                **dates,
+            )
         return placement_services.placement_create(
             by=actor,
             student=entry.student,
             vacancy=vacancy,
             activity=vacancy.title,
             tasks=vacancy.activities,
-            start_date=max(period.start_date, vacancy.start_date),
-            end_date=min(period.end_date, vacancy.end_date),
             source=source,
+            **dates,
         )
     except ServiceError as exc:
         raise ServiceError(f"{entry.student.full_name}: {exc.messages[0]}") from exc
@@ -571,9 +731,9 @@ def round_run(*, actor, round: Round, mode: str) -> RoundRun:  # noqa: A002
 @transaction.atomic
 def run_adjust(*, actor, run: RoundRun, student_id, vacancy_id) -> RoundRun:
     """Move one student of a run by hand to another offer of the round (or to none).
-    Capacity (as given to the engine) and eligibility are still enforced."""
+    Capacity (as given to the engine, round-wide) and eligibility are still enforced. In a
+    region round each school's coordinator adjusts only their own students."""
     round_ = _lock(run.round)
-    _require_manager(actor, round_)
     _require_not_final(round_)
     if round_.status not in wf.RUNNABLE:
         raise ServiceError(_("Close the round before running the matching."))
@@ -581,9 +741,18 @@ def run_adjust(*, actor, run: RoundRun, student_id, vacancy_id) -> RoundRun:
     key = str(student_id)
     if key not in run.assignment:
         raise ServiceError(_("That student is not part of this run."))
-    entry = RoundStudent.objects.select_related("student__school_class__cohort").get(
-        round=round_, student_id=int(key)
-    )
+    try:
+        entry = RoundStudent.objects.select_related(
+            "student__school_class__cohort", "enrolment__period"
+        ).get(round=round_, student_id=int(key))
+    except (RoundStudent.DoesNotExist, ValueError) as exc:
+        raise ServiceError(_("That student is not part of this run.")) from exc
+    entry.round = round_
+    if not manages_entry(actor, entry):
+        if manages(actor, round_):
+            raise ServiceError(_("Only the student's coordinator can do this."))
+        # Another school's student looks like one not in the run.
+        raise ServiceError(_("That student is not part of this run."))
     new = None
     if vacancy_id not in (None, ""):
         try:
@@ -593,9 +762,7 @@ def run_adjust(*, actor, run: RoundRun, student_id, vacancy_id) -> RoundRun:
         vacancy = _round_vacancies(round_, [new]).get(new)
         if vacancy is None:
             raise ServiceError(_("You can only choose offers of this round."))
-        problems = eligibility_problems(
-            student=entry.student, vacancy=vacancy, on=round_.period.start_date
-        )
+        problems = entry_problems(entry, vacancy)
         if problems:
             raise ServiceError(
                 _("“%(title)s” does not fit %(name)s: %(why)s.")
@@ -659,7 +826,10 @@ def round_publish(*, actor, round: Round, run: RoundRun) -> Round:  # noqa: A002
     entries = {
         e.student_id: e
         for e in RoundStudent.objects.filter(round=round_).select_related(
-            "student__school__region", "student__school_class__cohort", "student__user"
+            "student__school__region",
+            "student__school_class__cohort",
+            "student__user",
+            "enrolment__period",
         )
     }
     in_run = {int(k) for k in run.assignment}
@@ -687,6 +857,7 @@ def round_publish(*, actor, round: Round, run: RoundRun) -> Round:  # noqa: A002
     titles = presenters.offer_titles(round_)
     for sid in sorted(in_run):
         entry = entries[sid]
+        entry.round = round_
         offer = run.assignment[str(sid)]
         entry.explanation = run.explanations.get(str(sid), {})
         entry.result_rank = run.ranks.get(str(sid))
@@ -741,6 +912,13 @@ def round_follow_up(
     placed through mediation), with the same offers; capacity is what is left."""
     round_ = _lock(round)
     _require_manager(actor, round_)
+    if round_.is_region_round:
+        raise ServiceError(
+            _(
+                "After a region round each school opens its own second round for its "
+                "students without a place."
+            )
+        )
     if round_.status != S.PUBLISHED:
         raise ServiceError(_("A second round can follow only a published round."))
     students = [

@@ -3,7 +3,7 @@ offers (see ``factories.make_world``); MFA is skipped for the staff personas."""
 
 import pytest
 
-from .factories import make_world
+from .factories import make_region_world, make_world
 
 
 @pytest.fixture
@@ -17,5 +17,13 @@ def world(personas, settings):
 def make_round(world):
     def make(status="draft"):
         return make_world(world, status=status)
+
+    return make
+
+
+@pytest.fixture
+def make_region_round(world):
+    def make(status="open"):
+        return make_region_world(world, status=status)
 
     return make

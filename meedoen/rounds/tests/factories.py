@@ -105,3 +105,67 @@ def make_world(w, *, status: str = "draft"):
 
 def entry_of(rnd, student) -> RoundStudent:
     return RoundStudent.objects.get(round=rnd, student=student)
+
+
+def make_region_world(w, *, status: str = "open"):
+    """A region round of the personas' region opened by the broker (window: today + 60
+    days, vmbo-t), with school A's period (five students) and school B's period (Noor and
+    Bram) enrolled by their coordinators, in ``status`` (draft, open, closed, published;
+    closed and published with everyone's choices, published through a ``da`` run)."""
+    cache = w.__dict__.setdefault("_region_world", {})
+    if status in cache:
+        return cache[status]
+    make_world(w, status="draft")  # period A, students, offers
+    today = timezone.localdate()
+    if not hasattr(w, "period_b"):
+        w.period_b = planning_services.period_create(
+            actor=w.coordinator2,
+            school=w.school_b,
+            cohort=w.class_b1.cohort,
+            classes=[],
+            format="block",
+            kind="individual",
+            start_date=w.period.start_date,
+            end_date=w.period.end_date,
+            students=2,
+            hours_per_student=30,
+        )
+        w.student_b2 = f.StudentFactory(school_class=w.class_b1, first_name="Bram", last_name="B")
+    rnd = services.region_round_create(
+        actor=w.broker,
+        region=w.region,
+        name=f"Regio {status}",
+        window_start=today,
+        window_end=today + datetime.timedelta(days=60),
+        levels=["vmbo-t"],
+        max_choices=3,
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=7),
+        seed=11,
+    )
+    enrolments = {}
+    if status in ("open", "closed", "published"):
+        services.round_transition(actor=w.broker, round=rnd, action="open")
+        enrolments["a"] = services.round_enrol(actor=w.coordinator, round=rnd, period=w.period)
+        enrolments["b"] = services.round_enrol(actor=w.coordinator2, round=rnd, period=w.period_b)
+    if status in ("closed", "published"):
+        entries = {e.student_id: e for e in RoundStudent.objects.filter(round=rnd)}
+        for s in [w.student_a2, *w.extra]:
+            services.choices_set(
+                actor=w.coordinator, entry=entries[s.pk], vacancy_ids=[w.care.pk, w.sport.pk]
+            )
+        for s in (w.student_b, w.student_b2):
+            services.choices_set(
+                actor=w.coordinator2, entry=entries[s.pk], vacancy_ids=[w.care.pk, w.sport.pk]
+            )
+        services.choices_set(
+            actor=w.student_user, entry=entries[w.student.pk], vacancy_ids=[w.intensive.pk]
+        )
+        services.round_transition(actor=w.broker, round=rnd, action="close")
+    run = None
+    if status == "published":
+        run = services.round_run(actor=w.broker, round=rnd, mode="da")
+        services.round_publish(actor=w.broker, round=rnd, run=run)
+    rnd.refresh_from_db()
+    cache[status] = SimpleNamespace(round=rnd, run=run, enrolments=enrolments)
+    return cache[status]
