@@ -75,6 +75,7 @@ def test_apply_accept_approve_issue_sign_activate(open_page, personas, offer, ma
     # --- The organisation accepts. ---
     org = open_page("organisation")
     org.goto(reverse("placements:list"))
+    assert_fits_320(org, "placements-list-organisation")
     with org.expect_navigation():
         org.locator(f"main a[href='{detail_url}']").first.click()
     step(org, "accept")
@@ -84,6 +85,7 @@ def test_apply_accept_approve_issue_sign_activate(open_page, personas, offer, ma
     # --- The coordinator approves and issues the agreement. ---
     coordinator = open_page("coordinator")
     coordinator.goto(reverse("placements:list"))
+    assert_fits_320(coordinator, "placements-list-coordinator")
     with coordinator.expect_navigation():
         coordinator.locator(f"main a[href='{detail_url}']").first.click()
     confirm = coordinator.locator("main input[name=not_paid_work]")

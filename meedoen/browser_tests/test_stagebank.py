@@ -89,6 +89,7 @@ def test_offer_written_reviewed_published_and_found(open_page, personas, bank):
     # --- The organisation writes a new offer and submits it. ---
     org = open_page("organisation")
     org.goto(reverse("stagebank:mine"))
+    assert_fits_320(org, "stagebank-mine")
     with org.expect_navigation():
         org.locator(f"main a[href='{reverse('stagebank:create')}']").click()
     assert_fits_320(org, "stagebank-form")
@@ -107,6 +108,7 @@ def test_offer_written_reviewed_published_and_found(open_page, personas, bank):
     # --- The broker returns it with a reason. ---
     broker = open_page("broker")
     broker.goto(reverse("stagebank:overview"))
+    assert_fits_320(broker, "stagebank-overview")
     review_url = reverse("stagebank:review", args=[vacancy.pk])
     with broker.expect_navigation():
         broker.locator(f"main a[href='{review_url}']").first.click()
