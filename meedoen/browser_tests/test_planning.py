@@ -3,7 +3,8 @@
 The coordinator of school A enters a period and submits it; school B has submitted one for
 the same week and the bank has few places for their level, so the broker's yearly overview
 shows demand against supply with a peak naming both schools; the PDF and XLSX downloads
-answer with the right content type and content.
+answer with the right content type and content. Once the broker publishes the overview,
+an organisation sees when the students come, without any student's name.
 """
 
 import datetime
@@ -135,3 +136,20 @@ def test_period_entered_submitted_and_overview_with_peak(open_page, region_plans
                     book.read(n).decode() for n in book.namelist() if n.startswith("xl/")
                 )
             assert "School A" in sheets and "School B" in sheets
+
+    # --- The broker publishes; the organisation then sees when students come. ---
+    org = open_page("organisation")
+    org.goto(reverse("planning:overview"))
+    expect(org.locator("main section[aria-labelledby^=peak-]")).to_have_count(0)
+    with broker.expect_navigation():
+        main.locator(f"form[action^='{reverse('planning:publish')}'] [type=submit]").click()
+    org.reload()
+    org_main = org.locator("main")
+    expect(org_main.locator("[data-chart=demand] svg")).to_be_visible()
+    org_peak = org_main.locator("section[aria-labelledby^=peak-]").filter(has_text=str(PEAK_WEEK))
+    expect(org_peak.first).to_contain_text("School A")
+    assert org_main.locator(f"form[action^='{reverse('planning:publish')}']").count() == 0
+    for name in ("Sanne", "Jansen", "Noor", "Visser"):
+        assert name not in org_main.inner_text()
+    screenshot(org, "planning-overview-organisation")
+    assert_fits_320(org, "planning-overview-organisation")
