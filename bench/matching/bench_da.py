@@ -4,7 +4,8 @@
 
 For each size: solve time of the C reference (input reading excluded), of the engine's fast
 DA and its plain-Python reference on the same arrays (results compared), the ratio to C, and
-the end-to-end time of load (JSON file) + validate + solve + verify stability. Peak RSS last.
+the end-to-end time of load (JSON file) + validate + solve + verify stability. JSON is parsed
+with the cycle collector paused, as the command line does (``gc_paused``). Peak RSS last.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 from common import HERE, best_of, instance_file, machine, peak_rss_mb
 
 from meedoen.matching.engine import check_stable, da_fast, da_reference, load_instance, solve
+from meedoen.matching.engine.model import gc_paused
 
 
 def build_c(tmp: Path) -> Path:
@@ -69,7 +71,8 @@ def main(sizes: list[int]) -> None:
             def end_to_end(path=path):
                 t = time.perf_counter()
                 raw = path.read_bytes()
-                data = loads(raw)
+                with gc_paused():  # as the command line does: see gc_paused
+                    data = loads(raw)
                 t_load = time.perf_counter()
                 inst = load_instance(data)
                 t_val = time.perf_counter()

@@ -14,6 +14,7 @@ import json
 import sys
 
 from .engine import MalformedInstance, load_instance, odds, solve
+from .engine.model import gc_paused
 
 
 def _read(path: str):
@@ -23,7 +24,8 @@ def _read(path: str):
     except OSError as exc:
         raise MalformedInstance(f"cannot read {path}: {exc.strerror}") from None
     try:
-        return json.loads(raw)
+        with gc_paused():
+            return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedInstance(f"{path} is not valid JSON: {exc}") from None
 
