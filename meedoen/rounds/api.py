@@ -6,6 +6,13 @@ ids, most wanted first]}``); a mentor or the coordinator does so for a student w
 ``?student=<id>`` (or ``"student"`` in the body). Refused changes answer 400 with
 ``{"detail": message}`` and change nothing. Results appear once the round is published:
 each visible student's offer, rank and the engine's explanation.
+
+Region rounds are served by the same endpoints with the same rules (``school`` and
+``period`` are null, ``region``, the window and the levels are set): the broker reads the
+round, its offers and the runs' figures but no student unless a school granted them; each
+enrolled school's coordinator reads their own students. A coordinator enrols a period with
+``POST /rounds/{id}/enrol/`` ``{"period": id}`` and withdraws it with ``POST
+/rounds/{id}/withdraw/`` ``{"period": id}``.
 """
 
 from __future__ import annotations
@@ -17,24 +24,29 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from meedoen.core.errors import ServiceError
-from meedoen.core.policy import access_or_404
+from meedoen.core.policy import access_or_404, principal_for
+from meedoen.planning.selectors import periods_managed_by
 
 from . import services
-from .models import Round, RoundStudent
+from .models import Round, RoundEnrolment, RoundStudent
 from .selectors import (
     choices_by_entry,
     entries_visible_to,
     entry_for_choosing,
-    manages,
     round_offers,
+    rounds_reviewed_by,
     rounds_visible_to,
+    run_figures,
+    sees_all_entries,
 )
 from .workflows import RoundStatus
 
 
 class RoundSerializer(serializers.ModelSerializer):
-    school = serializers.IntegerField(source="school_id")
-    period = serializers.IntegerField(source="period_id")
+    school = serializers.IntegerField(source="school_id", allow_null=True)
+    period = serializers.IntegerField(source="period_id", allow_null=True)
+    region = serializers.IntegerField(source="region_id", allow_null=True)
+    region_round = serializers.BooleanField(source="is_region_round")
     follow_up_of = serializers.IntegerField(source="follow_up_of_id", allow_null=True)
 
     class Meta:
@@ -44,6 +56,11 @@ class RoundSerializer(serializers.ModelSerializer):
             "name",
             "school",
             "period",
+            "region",
+            "region_round",
+            "window_start",
+            "window_end",
+            "levels",
             "status",
             "max_choices",
             "opens_on",
@@ -62,6 +79,17 @@ class OfferSerializer(serializers.Serializer):
     min_age = serializers.IntegerField()
     levels = serializers.ListField(child=serializers.CharField())
     guidance_offered = serializers.CharField()
+
+
+class PeriodSerializer(serializers.Serializer):
+    period = serializers.IntegerField()
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RoundEnrolment
+        fields = ["id", "round", "school", "period", "enrolled_by", "enrolled_at", "withdrawn_at"]
+        read_only_fields = fields
 
 
 class ChoicesSerializer(serializers.Serializer):
@@ -187,10 +215,28 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     @action(detail=True, methods=["get"])
     def runs(self, request, pk=None):
-        """The engine's runs (coordinator): mode, when, by whom, totals, assignment."""
+        """The engine's runs (the round's owner; in a region round also the enrolled
+        schools' coordinators): mode, when, by whom, totals, and the assignment and hand
+        adjustments of the students the person may see (a region round's broker: figures
+        per school and per offer, no students)."""
         rnd = self.get_object()
-        if not manages(request.user, rnd):
+        if not rounds_reviewed_by(request.user).filter(pk=rnd.pk).exists():
             raise Http404
+        everyone = sees_all_entries(request.user, rnd)
+        shown = (
+            None
+            if everyone
+            else {
+                str(s)
+                for s in entries_visible_to(request.user, rnd).values_list("student_id", flat=True)
+            }
+        )
+
+        def only_shown(assignment: dict) -> dict:
+            return (
+                assignment if shown is None else {k: v for k, v in assignment.items() if k in shown}
+            )
+
         return Response(
             {
                 "runs": [
@@ -200,11 +246,55 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                         "created_at": r.created_at,
                         "created_by": r.created_by_id,
                         "stats": r.stats,
-                        "assignment": r.assignment,
-                        "adjustments": r.adjustments,
+                        "assignment": only_shown(r.assignment),
+                        "adjustments": [
+                            a for a in r.adjustments if shown is None or str(a["student"]) in shown
+                        ],
+                        "figures": run_figures(rnd, r) if rnd.is_region_round else None,
                         "published": r.pk == rnd.published_run_id,
                     }
                     for r in rnd.runs.all()
                 ]
             }
         )
+
+    def _coordinating(self, rnd):
+        p = principal_for(self.request.user)
+        if not rnd.is_region_round or not (p.coordinator_school_ids or p.is_admin):
+            raise Http404
+
+    @extend_schema(request=PeriodSerializer, responses={201: EnrolmentSerializer})
+    @action(detail=True, methods=["post"])
+    def enrol(self, request, pk=None):
+        """A coordinator enrols one of the school's periods in this open region round."""
+        rnd = self.get_object()
+        self._coordinating(rnd)
+        serializer = PeriodSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        period = access_or_404(
+            periods_managed_by(request.user), pk=serializer.validated_data["period"]
+        )
+        try:
+            enrolment = services.round_enrol(actor=request.user, round=rnd, period=period)
+        except ServiceError as exc:
+            return _bad(exc)
+        return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PeriodSerializer, responses=EnrolmentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """A coordinator withdraws the school's period from the region round before closing."""
+        rnd = self.get_object()
+        self._coordinating(rnd)
+        serializer = PeriodSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        p = principal_for(request.user)
+        enrolments = RoundEnrolment.objects.filter(round=rnd, withdrawn_at__isnull=True)
+        if not p.is_admin:
+            enrolments = enrolments.filter(school_id__in=p.coordinator_school_ids)
+        enrolment = access_or_404(enrolments, period_id=serializer.validated_data["period"])
+        try:
+            enrolment = services.round_withdraw(actor=request.user, enrolment=enrolment)
+        except ServiceError as exc:
+            return _bad(exc)
+        return Response(EnrolmentSerializer(enrolment).data)

@@ -9,6 +9,11 @@
   student sees their result and why, and the coordinator sees both runs side by side.
 * A second round, for another period of the school, is left closed with both runs, so
   the coordinator can compare, look at the odds, adjust and publish it themselves.
+* A region round opened by the ``broker``: the first two schools (``coordinator`` and
+  ``coordinator2``) each enrolled one upcoming period (one the school rounds do not use,
+  where there is one), the students have chosen, and it is left closed with both runs, so
+  the broker can compare the figures and publish, and each coordinator can look at their
+  own students' results.
 
 Dates are set around today so the demo works on any day (choosing closed yesterday).
 """
@@ -27,7 +32,7 @@ from meedoen.students.models import GuidanceLevel, Student
 
 from . import services
 from .models import Round, RoundStudent
-from .selectors import capacities, eligibility_problems, round_offers
+from .selectors import capacities, entry_problems, round_offers
 
 MAX_CHOICES = 5
 
@@ -49,22 +54,26 @@ def _covers(period: InternshipPeriod, student: Student) -> bool:
 
 
 def _fill_choices(ctx: DemoContext, rnd: Round, coordinator, *, skip=()) -> None:
-    """Every student ranks up to five eligible offers; a few offers are popular."""
+    """Every student ranks up to five eligible offers; a few offers are popular.
+    ``coordinator``: one user, or {school id: user} for a region round."""
     offers = list(round_offers(rnd))
     if not offers:
         return
     popular = offers[: max(2, len(offers) // 8)]
-    start = rnd.period.start_date
     for entry in RoundStudent.objects.filter(round=rnd).select_related(
-        "student__school_class__cohort"
+        "student__school_class__cohort", "enrolment__period"
     ):
         if entry.student_id in skip or entry.in_mediation:
             continue
-        fitting = [
-            v
-            for v in offers
-            if not eligibility_problems(student=entry.student, vacancy=v, on=start)
-        ]
+        entry.round = rnd
+        actor = (
+            coordinator.get(entry.student.school_id)
+            if isinstance(coordinator, dict)
+            else coordinator
+        )
+        if actor is None:
+            continue
+        fitting = [v for v in offers if not entry_problems(entry, v)]
         fitting_popular = [v for v in popular if v in fitting]
         picks: list = []
         if fitting_popular:
@@ -75,7 +84,7 @@ def _fill_choices(ctx: DemoContext, rnd: Round, coordinator, *, skip=()) -> None
         picks += others[: n - len(picks)]
         if ctx.rng.random() < 0.3:  # some rank the popular offer lower down
             ctx.rng.shuffle(picks)
-        services.choices_set(actor=coordinator, entry=entry, vacancy_ids=[v.pk for v in picks])
+        services.choices_set(actor=actor, entry=entry, vacancy_ids=[v.pk for v in picks])
 
 
 def _demo_student_choices(rnd: Round, student: Student, user) -> None:
@@ -84,12 +93,8 @@ def _demo_student_choices(rnd: Round, student: Student, user) -> None:
     entry = RoundStudent.objects.select_related("student__school_class__cohort").get(
         round=rnd, student=student
     )
-    start = rnd.period.start_date
-    fitting = [
-        v
-        for v in round_offers(rnd)
-        if not eligibility_problems(student=entry.student, vacancy=v, on=start)
-    ]
+    entry.round = rnd
+    fitting = [v for v in round_offers(rnd) if not entry_problems(entry, v)]
     if not fitting:
         return
     demand = Counter(
@@ -176,8 +181,12 @@ def seed(ctx: DemoContext) -> None:
 
     # A second period of the school: closed with both runs, for the coordinator to publish.
     other = next((p for p in periods if p.pk != main_period.pk), None)
-    if other is None:
-        return
+    if other is not None:
+        _second_round(ctx, other, coordinator, today)
+    _region_round(ctx, today, used={main_period.pk, getattr(other, "pk", None)})
+
+
+def _second_round(ctx, other, coordinator, today) -> None:
     second = _make_round(ctx, other, coordinator, today, name="Matchingronde (nog publiceren)")
     services.round_transition(actor=coordinator, round=second, action="open")
     _fill_choices(ctx, second, coordinator)
@@ -186,6 +195,50 @@ def seed(ctx: DemoContext) -> None:
     services.round_run(actor=coordinator, round=second, mode="optimal")
 
 
+def _region_period(school, today, used) -> InternshipPeriod | None:
+    """An upcoming period of the school with students, preferably one no school round uses."""
+    candidates = [
+        p for p in _periods(school, today) if p.end_date >= today and services._period_students(p)
+    ]
+    fresh = [p for p in candidates if p.pk not in used]
+    return (fresh or candidates or [None])[0]
+
+
+def _region_round(ctx: DemoContext, today, *, used) -> None:
+    broker = ctx.users.get("broker")
+    coordinators = [ctx.users.get("coordinator"), ctx.users.get("coordinator2")]
+    if broker is None or len(ctx.schools) < 2 or None in coordinators:
+        return
+    enrolling = []
+    for school, coordinator in zip(ctx.schools[:2], coordinators, strict=True):
+        period = _region_period(school, today, used)
+        if period is None:
+            return
+        enrolling.append((school, coordinator, period))
+    periods = [p for _s, _c, p in enrolling]
+    rnd = services.region_round_create(
+        actor=broker,
+        region=ctx.region,
+        name="Regioronde (demo)",
+        window_start=min(p.start_date for p in periods),
+        window_end=max(p.end_date for p in periods),
+        levels=sorted({p.cohort.level for p in periods}),
+        max_choices=MAX_CHOICES,
+        opens_on=today - datetime.timedelta(days=14),
+        closes_on=today,
+        seed=ctx.rng.randrange(2**31),
+    )
+    services.round_transition(actor=broker, round=rnd, action="open")
+    for _school, coordinator, period in enrolling:
+        services.round_enrol(actor=coordinator, round=rnd, period=period)
+    _fill_choices(ctx, rnd, {s.pk: c for s, c, _p in enrolling})
+    services.round_transition(actor=broker, round=rnd, action="close")
+    services.round_run(actor=broker, round=rnd, mode="da")
+    services.round_run(actor=broker, round=rnd, mode="optimal")
+
+
 def delete(region) -> None:
+    Round.objects.filter(region=region, follow_up_of__isnull=False).delete()
     Round.objects.filter(school__region=region, follow_up_of__isnull=False).delete()
+    Round.objects.filter(region=region).delete()
     Round.objects.filter(school__region=region).delete()

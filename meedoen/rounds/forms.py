@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.students.models import Level
+
 from .models import DEFAULT_CHOICES, MAX_CHOICES, Mode
 
 
@@ -63,3 +65,41 @@ class FollowUpForm(forms.Form):
 
 class RunForm(forms.Form):
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices)
+
+
+class RegionRoundCreateForm(RoundSettingsForm):
+    """The broker's region round: the window the schools' periods lie in and the levels."""
+
+    field_order = [
+        "name",
+        "window_start",
+        "window_end",
+        "levels",
+        "max_choices",
+        "opens_on",
+        "closes_on",
+    ]
+
+    window_start = forms.DateField(label=_("Internship periods from"), widget=DateInput())
+    window_end = forms.DateField(label=_("Internship periods until"), widget=DateInput())
+    levels = forms.MultipleChoiceField(
+        label=_("Levels"),
+        choices=Level.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: every level."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["opens_on"].initial = today
+        self.fields["closes_on"].initial = today + datetime.timedelta(days=14)
+
+
+class EnrolForm(forms.Form):
+    period = forms.ModelChoiceField(label=_("Internship period"), queryset=None)
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = periods

@@ -3,7 +3,10 @@
 * student: "choose your placements" while a round of theirs is open, their result (and
   the next step) once it is published;
 * coordinator: the school's rounds that need attention (open, closed, drafts);
-* mentor: per open round, the students of their classes who have not chosen yet.
+* mentor: per open round, the students of their classes who have not chosen yet;
+* broker: the region rounds of their region (figures only);
+* coordinator, too: the open region rounds of their region, to enrol a period in, and those
+  the school is enrolled in.
 """
 
 from django.db.models import Count, Q
@@ -40,6 +43,50 @@ def panels(user, principal) -> list[tuple[str, dict]]:
             .order_by("closes_on", "pk")[:10]
         )
         out.append(("rounds/panel_coordinator.html", {"rounds": rounds}))
+    if p.broker_region_ids:
+        region_rounds = list(
+            Round.objects.filter(school__isnull=True, region_id__in=p.broker_region_ids)
+            .exclude(status=RoundStatus.CANCELLED)
+            .annotate(
+                n_schools=Count(
+                    "enrolments",
+                    filter=Q(enrolments__withdrawn_at__isnull=True),
+                    distinct=True,
+                ),
+                n_students=Count("participants", distinct=True),
+            )
+            .order_by("-opens_on", "-pk")[:10]
+        )
+        out.append(("rounds/panel_broker.html", {"rounds": region_rounds}))
+    if p.coordinator_school_ids:
+        regions = {m.school.region_id for m in p.memberships if m.role == Role.COORDINATOR}
+        joinable = list(
+            Round.objects.filter(
+                school__isnull=True,
+                region_id__in=regions,
+                status__in=[RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.PUBLISHED],
+            )
+            .filter(
+                Q(status=RoundStatus.OPEN)
+                | Q(
+                    enrolments__school_id__in=p.coordinator_school_ids,
+                    enrolments__withdrawn_at__isnull=True,
+                )
+            )
+            .annotate(
+                n_own=Count(
+                    "enrolments",
+                    filter=Q(
+                        enrolments__school_id__in=p.coordinator_school_ids,
+                        enrolments__withdrawn_at__isnull=True,
+                    ),
+                    distinct=True,
+                )
+            )
+            .order_by("closes_on", "pk")[:10]
+        )
+        if joinable:
+            out.append(("rounds/panel_region_school.html", {"rounds": joinable}))
     if Role.MENTOR in p.roles:
         classes = AccessGrant.objects.active().filter(grantee=user, school_class__isnull=False)
         waiting = list(

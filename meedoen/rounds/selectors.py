@@ -375,3 +375,40 @@ def student_in_region_round(*, student_id: int, round_id: int, region_ids) -> bo
         enrolment__withdrawn_at__isnull=True,
         enrolment__isnull=False,
     ).exists()
+
+
+def run_figures(round_: Round, run: RoundRun) -> dict:
+    """A run in figures, without names: per school the students placed and not placed,
+    per offer the places given of the free places (what the broker compares)."""
+    schools: dict[int, dict] = {}
+    for sid, school_id, name in RoundStudent.objects.filter(round=round_).values_list(
+        "student_id", "student__school_id", "student__school__name"
+    ):
+        key = str(sid)
+        if key not in run.assignment:
+            continue
+        row = schools.setdefault(
+            school_id, {"school": name, "students": 0, "assigned": 0, "unassigned": 0}
+        )
+        row["students"] += 1
+        row["assigned" if run.assignment[key] is not None else "unassigned"] += 1
+    given: dict[int, int] = {}
+    for offer in run.assignment.values():
+        if offer is not None:
+            given[offer] = given.get(offer, 0) + 1
+    titles = dict(
+        round_.offers.values_list("vacancy_id", "vacancy__title").order_by("vacancy__title")
+    )
+    offers = [
+        {
+            "offer": pk,
+            "title": title,
+            "capacity": int(run.capacities.get(str(pk), 0)),
+            "assigned": given.get(pk, 0),
+        }
+        for pk, title in sorted(titles.items(), key=lambda kv: (kv[1], kv[0]))
+    ]
+    return {
+        "schools": sorted(schools.values(), key=lambda r: r["school"]),
+        "offers": offers,
+    }

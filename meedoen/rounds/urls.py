@@ -8,6 +8,7 @@ app_name = "rounds"
 urlpatterns = [
     path("matching/", views.round_list, name="list"),
     path("matching/nieuw/", views.round_create, name="create"),
+    path("matching/regio/nieuw/", views.region_round_create, name="region_create"),
     path("matching/<int:pk>/", views.round_detail, name="detail"),
     path("matching/<int:pk>/wijzigen/", views.round_edit, name="edit"),
     path("matching/<int:pk>/stap/", views.round_transition, name="transition"),
@@ -24,4 +25,6 @@ urlpatterns = [
     path("matching/<int:pk>/publiceren/", views.publish, name="publish"),
     path("matching/<int:pk>/tweede-ronde/", views.follow_up, name="follow_up"),
     path("matching/runs/<int:pk>/aanpassen/", views.adjust, name="adjust"),
+    path("matching/<int:pk>/aanmelden/", views.enrol, name="enrol"),
+    path("matching/aanmeldingen/<int:pk>/afmelden/", views.withdraw, name="withdraw"),
 ]

@@ -1,4 +1,5 @@
-"""The app's demo seeding on the small world: a published round the demo student is in."""
+"""The app's demo seeding on the small world: a published round the demo student is in,
+and a closed region round with both schools' periods enrolled and both runs."""
 
 import random
 
@@ -6,6 +7,7 @@ import pytest
 
 from meedoen.core.demo import DemoContext
 from meedoen.placements.models import Placement, Source
+from meedoen.planning import services as planning_services
 from meedoen.rounds import demo
 from meedoen.rounds.models import Round, RoundStudent
 from meedoen.rounds.workflows import RoundStatus
@@ -17,6 +19,18 @@ def test_seed_publishes_a_round_with_the_student_and_delete_removes_it(world):
     w = world
     w.extra[0].guidance_level = "intensive"
     w.extra[0].save()
+    planning_services.period_create(
+        actor=w.coordinator2,
+        school=w.school_b,
+        cohort=w.class_b1.cohort,
+        classes=[],
+        format="block",
+        kind="individual",
+        start_date=w.period.start_date,
+        end_date=w.period.end_date,
+        students=1,
+        hours_per_student=30,
+    )
     ctx = DemoContext(
         rng=random.Random(3),
         region=w.region,
@@ -25,7 +39,12 @@ def test_seed_publishes_a_round_with_the_student_and_delete_removes_it(world):
         locations_by_school={},
         organisations=[w.org_x, w.org_y],
         students_by_school={},
-        users={"coordinator": w.coordinator, "broker": w.broker, "student": w.student_user},
+        users={
+            "coordinator": w.coordinator,
+            "coordinator2": w.coordinator2,
+            "broker": w.broker,
+            "student": w.student_user,
+        },
     )
     demo.seed(ctx)
     rnd = Round.objects.get(name="Matchingronde (demo)")
@@ -37,5 +56,10 @@ def test_seed_publishes_a_round_with_the_student_and_delete_removes_it(world):
     assert mediated.mediation_placement.vacancy == w.intensive
     assert mediated.mediation_placement.source == Source.MANUAL
     assert Placement.objects.filter(source=Source.MATCHING).exists()
+    region_round = Round.objects.get(name="Regioronde (demo)")
+    assert region_round.is_region_round and region_round.status == RoundStatus.CLOSED
+    assert {e.school_id for e in region_round.enrolments.all()} == {w.school_a.pk, w.school_b.pk}
+    assert {r.mode for r in region_round.runs.all()} == {"da", "optimal"}
+    assert region_round.participants.filter(choices__isnull=False).exists()
     demo.delete(w.region)
-    assert not Round.objects.filter(school__region=w.region).exists()
+    assert not Round.objects.filter(region=w.region).exists()
