@@ -199,6 +199,9 @@ def round_create(
     _add_students(round_, students)
     if follow_up_of is not None:
         offers = list(follow_up_of.offers.values_list("vacancy_id", flat=True))
+        if follow_up_of.is_region_round:  # of the region's offers, those for this period
+            fitting = {v.pk for v in candidate_offers(period)}
+            offers = [v for v in offers if v in fitting]
     else:
         offers = [v.pk for v in candidate_offers(period)]
     RoundOffer.objects.bulk_create([RoundOffer(round=round_, vacancy_id=v) for v in offers])
@@ -907,30 +910,49 @@ def round_follow_up(
     round: Round,
     opens_on: datetime.date,
     closes_on: datetime.date,  # noqa: A002
+    period: InternshipPeriod | None = None,
 ) -> Round:
     """A second round for the students a published round left without a place (and not
-    placed through mediation), with the same offers; capacity is what is left."""
+    placed through mediation), with the same offers; capacity is what is left.
+
+    After a region round each school's coordinator opens their own (school) second round
+    for their enrolled period's students without a place, with the region round's offers
+    that suit the period (``period``: which enrolled period, when the school has several)."""
     round_ = _lock(round)
-    _require_manager(actor, round_)
     if round_.is_region_round:
-        raise ServiceError(
-            _(
-                "After a region round each school opens its own second round for its "
-                "students without a place."
-            )
-        )
+        from meedoen.core.policy import principal_for
+
+        p = principal_for(actor)
+        enrolments = RoundEnrolment.objects.filter(
+            round=round_, withdrawn_at__isnull=True
+        ).select_related("period")
+        if not p.is_admin:
+            enrolments = enrolments.filter(school_id__in=p.coordinator_school_ids)
+        if period is not None:
+            enrolments = enrolments.filter(period=period)
+        enrolments = list(enrolments[:2])
+        if not enrolments:
+            raise ServiceError(_("Only the coordinator of an enrolled school can do this."))
+        if len(enrolments) > 1:
+            raise ServiceError(_("Choose which of your periods the second round is for."))
+        entries = RoundStudent.objects.filter(round=round_, enrolment=enrolments[0])
+        target = enrolments[0].period
+    else:
+        _require_manager(actor, round_)
+        entries = round_.participants.all()
+        target = round_.period
     if round_.status != S.PUBLISHED:
         raise ServiceError(_("A second round can follow only a published round."))
     students = [
         e.student
-        for e in round_.participants.select_related("student").order_by("student_id")
+        for e in entries.select_related("student").order_by("student_id")
         if e.result_placement_id is None and e.mediation_placement_id is None
     ]
     if not students:
         raise ServiceError(_("Every student of this round has a place."))
     return round_create(
         actor=actor,
-        period=round_.period,
+        period=target,
         name=_("%(name)s - second round") % {"name": round_.name},
         max_choices=round_.max_choices,
         opens_on=opens_on,

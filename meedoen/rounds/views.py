@@ -206,9 +206,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         p = principal_for(request.user)
         context["enrolments"] = list(enrolments_of(rnd, request.user))
         for en in context["enrolments"]:
-            en.can_withdraw = rnd.status == wf.RoundStatus.OPEN and (
-                p.is_admin or en.school_id in p.coordinator_school_ids
-            )
+            own_school = p.is_admin or en.school_id in p.coordinator_school_ids
+            en.can_withdraw = rnd.status == wf.RoundStatus.OPEN and own_school
+            en.can_follow_up = rnd.status == wf.RoundStatus.PUBLISHED and own_school
+        if any(en.can_follow_up for en in context["enrolments"]):
+            context["region_follow_up_form"] = FollowUpForm()
         if rnd.status == wf.RoundStatus.OPEN:
             periods = enrollable_periods(request.user, rnd)
             if periods.exists():
@@ -583,13 +585,22 @@ def odds(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    rnd = _managed(request, pk)
+    """A second round: of a school round by its coordinator; after a region round each
+    enrolled school's coordinator opens one for their period's students without a place."""
+    rnd = _reviewed(request, pk)
     form = FollowUpForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter the dates between which students can choose."))
         return redirect("rounds:detail", pk=rnd.pk)
+    period = None
+    if rnd.is_region_round and request.POST.get("period"):
+        period = periods_managed_by(request.user).filter(pk=request.POST["period"]).first()
+        if period is None:
+            raise Http404
     try:
-        second = services.round_follow_up(actor=request.user, round=rnd, **form.cleaned_data)
+        second = services.round_follow_up(
+            actor=request.user, round=rnd, period=period, **form.cleaned_data
+        )
     except ServiceError as exc:
         _refused(request, exc)
         return redirect("rounds:detail", pk=rnd.pk)

@@ -12,17 +12,21 @@ from meedoen.core.policy import principal_for
 from meedoen.placements.models import Placement, Source
 from meedoen.rounds import services
 
-from .factories import make_world
+from .factories import make_region_world, make_world
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_publishing_twice_at_once_publishes_once(personas, settings):
+@pytest.mark.parametrize("kind", ["school", "region"])
+def test_publishing_twice_at_once_publishes_once(personas, settings, kind):
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is tested on PostgreSQL")
-    rnd = make_world(personas, status="closed").round
-    run = services.round_run(actor=personas.coordinator, round=rnd, mode="da")
-    principal_for(personas.coordinator)  # memberships read once, before the threads
+    if kind == "school":
+        rnd, actor = make_world(personas, status="closed").round, personas.coordinator
+    else:  # the region round: the broker publishes for both schools at once
+        rnd, actor = make_region_world(personas, status="closed").round, personas.broker
+    run = services.round_run(actor=actor, round=rnd, mode="da")
+    principal_for(actor)  # memberships read once, before the threads
     barrier = threading.Barrier(4)
     results: list[str] = []
     lock = threading.Lock()
@@ -31,7 +35,7 @@ def test_publishing_twice_at_once_publishes_once(personas, settings):
         translation.activate("en")
         try:
             barrier.wait()
-            services.round_publish(actor=personas.coordinator, round=rnd, run=run)
+            services.round_publish(actor=actor, round=rnd, run=run)
             outcome = "ok"
         except ServiceError:
             outcome = "refused"

@@ -228,10 +228,21 @@ def test_one_run_over_all_schools_and_publishing(
     entry = entry_of(rnd, world.student)
     assert entry.result_placement.vacancy == world.intensive and entry.explanation
     assert entry.result_placement.start_date == world.period.start_date
-    with pytest.raises(ServiceError):  # the schools open their own second rounds
-        services.round_follow_up(
-            actor=world.broker, round=rnd, opens_on=rnd.opens_on, closes_on=rnd.closes_on
-        )
+
+    # Second rounds: each school opens its own, for its students without a place.
+    today = timezone.localdate()
+    dates = {"opens_on": today, "closes_on": today + datetime.timedelta(days=3)}
+    for actor in (world.broker, world.mentor, world.outsider):
+        with pytest.raises(ServiceError):
+            services.round_follow_up(actor=actor, round=rnd, **dates)
+    second = services.round_follow_up(actor=world.coordinator2, round=rnd, **dates)
+    placed = set(
+        Placement.objects.filter(source=Source.MATCHING).values_list("student_id", flat=True)
+    )
+    unplaced_b = {world.student_b.pk, world.student_b2.pk} - placed
+    assert second.school == world.school_b and second.period == world.period_b
+    assert set(second.participants.values_list("student_id", flat=True)) == unplaced_b
+    assert second.follow_up_of == rnd and second.offers.exists()
 
 
 def test_publishing_before_closing_is_refused(world, make_region_round):

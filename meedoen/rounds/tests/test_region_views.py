@@ -156,6 +156,20 @@ def test_review_adjust_odds_and_publish(world, make_region_round, client):
     login(client, world.student_user)
     page = client.get(reverse("rounds:detail", args=[rnd.pk]))
     assert page.status_code == 200 and page.context["own_lines"]
+    # School B opens its own second round from the region round's page.
+    login(client, world.coordinator2)
+    page = client.get(reverse("rounds:detail", args=[rnd.pk]))
+    assert [en.can_follow_up for en in page.context["enrolments"]] == [True]
+    today = timezone.localdate()
+    dates = {"opens_on": today.isoformat(), "closes_on": today.isoformat()}
+    login(client, world.coordinator)  # another school's period: refused as missing
+    follow = reverse("rounds:follow_up", args=[rnd.pk])
+    assert client.post(follow, {**dates, "period": world.period_b.pk}).status_code == 404
+    login(client, world.coordinator2)
+    response = client.post(follow, {**dates, "period": world.period_b.pk})
+    second = Round.objects.get(follow_up_of=rnd)
+    assert response.url == reverse("rounds:detail", args=[second.pk])
+    assert second.school == world.school_b
 
 
 def test_panels_list_region_rounds(world, make_region_round, client):
