@@ -53,10 +53,16 @@ def _covers(period: InternshipPeriod, student: Student) -> bool:
     return student.school_class.cohort_id == period.cohort_id
 
 
-def _fill_choices(ctx: DemoContext, rnd: Round, coordinator, *, skip=()) -> None:
+def _fill_choices(
+    ctx: DemoContext, rnd: Round, coordinator, *, skip=(), only_free: bool = False
+) -> None:
     """Every student ranks up to five eligible offers; a few offers are popular.
-    ``coordinator``: one user, or {school id: user} for a region round."""
+    ``coordinator``: one user, or {school id: user} for a region round; ``only_free``: the
+    students choose among offers that still have a free place (as the bank shows them)."""
     offers = list(round_offers(rnd))
+    if only_free:
+        free = capacities(rnd)
+        offers = [v for v in offers if free.get(v.pk, 0) > 0] or offers
     if not offers:
         return
     popular = offers[: max(2, len(offers) // 8)]
@@ -195,13 +201,23 @@ def _second_round(ctx, other, coordinator, today) -> None:
     services.round_run(actor=coordinator, round=second, mode="optimal")
 
 
-def _region_period(school, today, used) -> InternshipPeriod | None:
-    """An upcoming period of the school with students, preferably one no school round uses."""
+def _region_period(school, today, used, like=None) -> InternshipPeriod | None:
+    """An upcoming period of the school with students, preferably one no school round uses,
+    of the oldest students (more offers suit them) and in the same week as ``like`` (so
+    the schools want the same places)."""
     candidates = [
         p for p in _periods(school, today) if p.end_date >= today and services._period_students(p)
     ]
-    fresh = [p for p in candidates if p.pk not in used]
-    return (fresh or candidates or [None])[0]
+    fresh = [p for p in candidates if p.pk not in used] or candidates
+    fresh.sort(
+        key=lambda p: (
+            like is not None and (p.start_date, p.end_date) != (like.start_date, like.end_date),
+            -p.cohort.year_of_study,
+            p.start_date,
+            p.pk,
+        )
+    )
+    return fresh[0] if fresh else None
 
 
 def _region_round(ctx: DemoContext, today, *, used) -> None:
@@ -211,7 +227,8 @@ def _region_round(ctx: DemoContext, today, *, used) -> None:
         return
     enrolling = []
     for school, coordinator in zip(ctx.schools[:2], coordinators, strict=True):
-        period = _region_period(school, today, used)
+        like = enrolling[0][2] if enrolling else None
+        period = _region_period(school, today, used, like=like)
         if period is None:
             return
         enrolling.append((school, coordinator, period))
@@ -231,7 +248,7 @@ def _region_round(ctx: DemoContext, today, *, used) -> None:
     services.round_transition(actor=broker, round=rnd, action="open")
     for _school, coordinator, period in enrolling:
         services.round_enrol(actor=coordinator, round=rnd, period=period)
-    _fill_choices(ctx, rnd, {s.pk: c for s, c, _p in enrolling})
+    _fill_choices(ctx, rnd, {s.pk: c for s, c, _p in enrolling}, only_free=True)
     services.round_transition(actor=broker, round=rnd, action="close")
     services.round_run(actor=broker, round=rnd, mode="da")
     services.round_run(actor=broker, round=rnd, mode="optimal")
