@@ -4,8 +4,8 @@
 
 For each size: solve time of the C reference (input reading excluded), of the engine's fast
 DA and its plain-Python reference on the same arrays (results compared), the ratio to C, and
-the end-to-end time of load (JSON file) + validate + solve + verify stability. JSON is parsed
-with the cycle collector paused, as the command line does (``gc_paused``). Peak RSS last.
+the end-to-end time of load (JSON file) + validate + solve + verify stability: best of 5 runs,
+each in a fresh process (``e2e_once.py``), as the command line would run. Peak RSS last.
 """
 
 from __future__ import annotations
@@ -14,14 +14,12 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 from common import HERE, best_of, instance_file, machine, peak_rss_mb
 
-from meedoen.matching.engine import check_stable, da_fast, da_reference, load_instance, solve
-from meedoen.matching.engine.model import gc_paused
+from meedoen.matching.engine import da_fast, da_reference, load_instance
 
 
 def build_c(tmp: Path) -> Path:
@@ -44,18 +42,8 @@ def run_c(exe: Path, inst, tmp: Path) -> tuple[float, int, int]:
     return best, int(assigned), int(checksum)
 
 
-def loader():
-    try:
-        import orjson
-
-        return "orjson", lambda raw: orjson.loads(raw)
-    except ImportError:
-        return "json", json.loads
-
-
 def main(sizes: list[int]) -> None:
     print(f"machine: {machine()}")
-    name, loads = loader()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         exe = build_c(tmp)
@@ -69,20 +57,16 @@ def main(sizes: list[int]) -> None:
             assert int((at >= 0).sum()) == c_assigned and int(at[at >= 0].sum()) == c_sum, "C"
 
             def end_to_end(path=path):
-                t = time.perf_counter()
-                raw = path.read_bytes()
-                with gc_paused():  # as the command line does: see gc_paused
-                    data = loads(raw)
-                t_load = time.perf_counter()
-                inst = load_instance(data)
-                t_val = time.perf_counter()
-                result = solve(inst, "da")
-                t_solve = time.perf_counter()
-                check_stable(inst, result.entry)
-                t_ver = time.perf_counter()
-                return (t_load - t, t_val - t_load, t_solve - t_val, t_ver - t_solve)
+                out = subprocess.run(
+                    [sys.executable, str(HERE / "e2e_once.py"), str(path)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                result = json.loads(out.stdout)
+                return result["loader"], tuple(result["times"]), result["peak_rss_mb"]
 
-            e2e = min((end_to_end() for _ in range(3)), key=sum)
+            name, e2e, rss = min((end_to_end() for _ in range(5)), key=lambda r: sum(r[1]))
             print(
                 f"da n={n:>7} offers={inst.n_offers:>6} prefs={len(inst.pref_offer):>8} "
                 f"eligible={len(inst.el_offer):>8} assigned={c_assigned:>7} | "
@@ -92,9 +76,9 @@ def main(sizes: list[int]) -> None:
             print(
                 f"   end to end ({name} load {e2e[0]:.3f} + validate {e2e[1]:.3f} + "
                 f"solve {e2e[2]:.3f} + verify {e2e[3]:.3f}) = {sum(e2e):.3f} s; "
-                f"without JSON parsing {sum(e2e[1:]):.3f} s"
+                f"without JSON parsing {sum(e2e[1:]):.3f} s; peak RSS of that process {rss:.0f} MB"
             )
-    print(f"peak RSS {peak_rss_mb():.0f} MB")
+    print(f"peak RSS of this process {peak_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":
