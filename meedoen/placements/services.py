@@ -413,10 +413,14 @@ def placement_create_from_round(
     from meedoen.core.policy import principal_for
     from meedoen.rounds.selectors import student_in_region_round
 
-    # The round must be a region round of the broker's own region, with the student in it
-    # through an enrolment that was not withdrawn (so the school's region is the round's).
+    # The round must be a closed region round of the broker's own region offering this
+    # vacancy, with the student in it through an enrolment that was not withdrawn (so the
+    # school's region is the round's).
     enrolled = student_in_region_round(
-        student_id=student.pk, round_id=round_id, region_ids=principal_for(by).broker_region_ids
+        student_id=student.pk,
+        round_id=round_id,
+        region_ids=principal_for(by).broker_region_ids,
+        vacancy_id=vacancy.pk,
     )
     if not (enrolled or may_place_by_hand(by, student)):
         raise ServiceError(_("You may not place this student."))

@@ -364,13 +364,16 @@ def region_round_figures(round_: Round) -> list[dict]:
     ]
 
 
-def student_in_region_round(*, student_id: int, round_id: int, region_ids) -> bool:
-    """Whether a school enrolled the student in this region round of one of these regions
-    (for ``placements.services.placement_create_from_round``)."""
+def student_in_region_round(*, student_id: int, round_id: int, region_ids, vacancy_id: int) -> bool:
+    """Whether a school enrolled the student in this region round of one of these regions,
+    which is closed (being published) and offers this vacancy (for
+    ``placements.services.placement_create_from_round``)."""
     return RoundStudent.objects.filter(
         round_id=round_id,
         round__school__isnull=True,
         round__region_id__in=list(region_ids),
+        round__status=RoundStatus.CLOSED,
+        round__offers__vacancy_id=vacancy_id,
         student_id=student_id,
         enrolment__withdrawn_at__isnull=True,
         enrolment__isnull=False,

@@ -74,10 +74,21 @@ def test_not_for_students_outside_the_round_or_other_rounds(personas):
     assert not Placement.objects.filter(source=Source.MATCHING).exists()
 
 
-def test_not_after_the_school_withdrew(personas):
+def test_not_after_the_school_withdrew_nor_before_closing(personas):
     w = personas
     made = make_region_world(w, status="open")
+    with pytest.raises(ServiceError):  # still open for choices
+        _place(w.broker, w.student_b, made.round, w.care)
     round_services.round_withdraw(actor=w.coordinator, enrolment=made.enrolments["a"])
+    round_services.round_transition(actor=w.broker, round=made.round, action="close")
     with pytest.raises(ServiceError):
         _place(w.broker, w.student_a2, made.round, w.care)
-    assert not Placement.objects.filter(student=w.student_a2).exists()
+    assert not Placement.objects.filter(source=Source.MATCHING).exists()
+
+
+def test_not_for_an_offer_outside_the_round(personas):
+    w = personas
+    rnd = make_region_world(w, status="closed").round
+    with pytest.raises(ServiceError):  # havo only: not an offer of this vmbo-t round
+        _place(w.broker, w.student_a2, rnd, w.havo_only)
+    assert not Placement.objects.filter(source=Source.MATCHING).exists()

@@ -228,3 +228,29 @@ def test_api_enrol_and_withdraw(world, make_region_round):
     gone = client.post(withdraw, {"period": world.period_b.pk}, format="json")
     assert gone.status_code == 200 and gone.json()["withdrawn_at"]
     assert not rnd.participants.exists()
+
+
+def test_broker_narrows_the_offers_of_a_region_round(world, make_region_round, client):
+    rnd = make_region_round("open").round
+    url = reverse("rounds:edit", args=[rnd.pk])
+    for user in (world.coordinator, world.coordinator2):
+        login(client, user)
+        assert client.get(url).status_code == 404
+    login(client, world.broker)
+    assert client.get(url).status_code == 200
+    data = {
+        "name": rnd.name,
+        "max_choices": 2,
+        "opens_on": rnd.opens_on.isoformat(),
+        "closes_on": rnd.closes_on.isoformat(),
+        "offers": [world.care.pk, world.sport.pk],
+    }
+    assert client.post(url, data).status_code == 302
+    rnd.refresh_from_db()
+    assert rnd.max_choices == 2
+    assert set(rnd.offers.values_list("vacancy_id", flat=True)) == {world.care.pk, world.sport.pk}
+    # Closing after the window's end is refused, nothing changes.
+    late = (rnd.window_end + datetime.timedelta(days=1)).isoformat()
+    assert client.post(url, {**data, "max_choices": 3, "closes_on": late}).status_code == 200
+    rnd.refresh_from_db()
+    assert rnd.max_choices == 2
