@@ -14,10 +14,10 @@ until an offer takes them; if that offer was full it lets go of its lowest-prior
 who proposes on from where they were, and so on until the chain ends. The outcome is the same
 student-optimal stable matching whatever the order of entry (McVitie and Wilson, 1971). Entering
 in each draw's default order makes chains rare: every offer without an explicit list ranks all
-students by that order, so an entrant ranks below everyone it meets there. Step ``t`` handles
-one proposer in every draw at once, with numpy, so ``n`` steps (plus the longest chains) cover
-all draws. For large instances (few draws fit in memory at once) each draw runs the fast DA on
-the prepared arrays instead.
+students by that order, so an entrant ranks below everyone it meets there. Each step makes
+one proposal in each of a few lanes of every draw, for all draws at once with numpy, so about
+``n / lanes`` steps (plus the longest chains) cover all draws. For large instances (few draws
+fit in memory at once) each draw runs the fast DA on the prepared arrays instead.
 """
 
 from __future__ import annotations
