@@ -399,9 +399,12 @@ def run_figures(round_: Round, run: RoundRun) -> dict:
     for offer in run.assignment.values():
         if offer is not None:
             given[offer] = given.get(offer, 0) + 1
-    titles = dict(
-        round_.offers.values_list("vacancy_id", "vacancy__title").order_by("vacancy__title")
-    )
+    titles = {
+        pk: f"{title} ({org})"
+        for pk, title, org in round_.offers.values_list(
+            "vacancy_id", "vacancy__title", "vacancy__organisation__name"
+        )
+    }
     offers = [
         {
             "offer": pk,
