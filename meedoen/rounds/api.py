@@ -81,7 +81,7 @@ class OfferSerializer(serializers.Serializer):
     guidance_offered = serializers.CharField()
 
 
-class PeriodSerializer(serializers.Serializer):
+class RoundPeriodSerializer(serializers.Serializer):
     period = serializers.IntegerField()
 
 
@@ -263,13 +263,13 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if not rnd.is_region_round or not (p.coordinator_school_ids or p.is_admin):
             raise Http404
 
-    @extend_schema(request=PeriodSerializer, responses={201: EnrolmentSerializer})
+    @extend_schema(request=RoundPeriodSerializer, responses={201: EnrolmentSerializer})
     @action(detail=True, methods=["post"])
     def enrol(self, request, pk=None):
         """A coordinator enrols one of the school's periods in this open region round."""
         rnd = self.get_object()
         self._coordinating(rnd)
-        serializer = PeriodSerializer(data=request.data)
+        serializer = RoundPeriodSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         period = access_or_404(
             periods_managed_by(request.user), pk=serializer.validated_data["period"]
@@ -280,13 +280,13 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return _bad(exc)
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PeriodSerializer, responses=EnrolmentSerializer)
+    @extend_schema(request=RoundPeriodSerializer, responses=EnrolmentSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """A coordinator withdraws the school's period from the region round before closing."""
         rnd = self.get_object()
         self._coordinating(rnd)
-        serializer = PeriodSerializer(data=request.data)
+        serializer = RoundPeriodSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         p = principal_for(request.user)
         enrolments = RoundEnrolment.objects.filter(round=rnd, withdrawn_at__isnull=True)
