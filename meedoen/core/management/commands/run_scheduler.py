@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         while True:
-            close_old_connections()
+            if options["loop"]:
+                # A long-running process: drop connections the database has closed meanwhile.
+                close_old_connections()
             try:
                 outcomes = run_due()
             except DatabaseError:
