@@ -7,10 +7,16 @@ ids, most wanted first]}``); a mentor or the coordinator does so for a student w
 ``{"detail": message}`` and change nothing. Results appear once the round is published:
 each visible student's offer, rank and the engine's explanation.
 
+The broker creates a region round with ``POST /rounds/`` (name, window, ``levels``,
+``years`` of study as whole numbers 1-6, empty for all; number of choices and dates); the
+round's owner changes its settings with ``PATCH /rounds/{id}/`` (name, ``max_choices``,
+dates, a region round's ``years``) while it is a draft or open. Refusals answer 400 and
+change nothing.
+
 Region rounds are served by the same endpoints with the same rules (``school`` and
-``period`` are null, ``region``, the window and the levels are set): the broker reads the
-round, its offers and the runs' figures but no student unless a school granted them; each
-enrolled school's coordinator reads their own students. A coordinator enrols a period with
+``period`` are null, ``region``, the window, the levels and the years are set): the broker
+reads the round, its offers and the runs' figures but no student unless a school granted
+them; each enrolled school's coordinator reads their own students. A coordinator enrols a period with
 ``POST /rounds/{id}/enrol/`` ``{"period": id}`` and withdraws it with ``POST
 /rounds/{id}/withdraw/`` ``{"period": id}``.
 """
@@ -18,6 +24,7 @@ enrolled school's coordinator reads their own students. A coordinator enrols a p
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -25,15 +32,25 @@ from rest_framework.response import Response
 
 from meedoen.core.errors import ServiceError
 from meedoen.core.policy import access_or_404, principal_for
+from meedoen.directory.models import Region
 from meedoen.planning.selectors import periods_managed_by
+from meedoen.students.models import Level
 
 from . import services
-from .models import Round, RoundEnrolment, RoundStudent
+from .models import (
+    DEFAULT_CHOICES,
+    MAX_CHOICES,
+    YEARS_OF_STUDY,
+    Round,
+    RoundEnrolment,
+    RoundStudent,
+)
 from .selectors import (
     choices_by_entry,
     entries_visible_to,
     entry_for_choosing,
     round_offers,
+    rounds_managed_by,
     rounds_reviewed_by,
     rounds_visible_to,
     run_figures,
@@ -61,6 +78,7 @@ class RoundSerializer(serializers.ModelSerializer):
             "window_start",
             "window_end",
             "levels",
+            "years",
             "status",
             "max_choices",
             "opens_on",
@@ -69,6 +87,57 @@ class RoundSerializer(serializers.ModelSerializer):
             "published_at",
         ]
         read_only_fields = fields
+
+
+YEARS_ERROR = _("The year of study must be a number from 1 to 6.")
+
+
+class YearsField(serializers.ListField):
+    """Years of study: a list of whole numbers 1-6 (empty: every year)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            child=serializers.IntegerField(),
+            error_messages={"not_a_list": YEARS_ERROR},
+            **kwargs,
+        )
+
+    def to_internal_value(self, data):
+        if isinstance(data, (str, dict)) or not hasattr(data, "__iter__"):
+            raise serializers.ValidationError(YEARS_ERROR)
+        years = list(data)
+        if any(
+            isinstance(y, bool) or not isinstance(y, int) or y not in YEARS_OF_STUDY for y in years
+        ):
+            raise serializers.ValidationError(YEARS_ERROR)
+        return sorted(set(years))
+
+
+class RegionRoundCreateSerializer(serializers.Serializer):
+    """A new region round (the broker's region)."""
+
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    window_start = serializers.DateField()
+    window_end = serializers.DateField()
+    levels = serializers.ListField(
+        child=serializers.ChoiceField(choices=Level.choices), required=False
+    )
+    years = YearsField(required=False)
+    max_choices = serializers.IntegerField(
+        min_value=1, max_value=MAX_CHOICES, default=DEFAULT_CHOICES
+    )
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+
+
+class RoundUpdateSerializer(serializers.Serializer):
+    """A round's settings; what is left out stays as it is."""
+
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    max_choices = serializers.IntegerField(min_value=1, max_value=MAX_CHOICES, required=False)
+    opens_on = serializers.DateField(required=False)
+    closes_on = serializers.DateField(required=False)
+    years = YearsField(required=False)
 
 
 class OfferSerializer(serializers.Serializer):
@@ -116,6 +185,50 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         except (TypeError, ValueError) as exc:
             raise Http404 from exc
         return access_or_404(self.get_queryset().select_related("period", "school"), pk=pk)
+
+    @extend_schema(request=RegionRoundCreateSerializer, responses={201: RoundSerializer})
+    def create(self, request):
+        """The broker creates a region round (a draft) for their region."""
+        p = principal_for(request.user)
+        regions = (
+            Region.objects.all()
+            if p.is_admin
+            else Region.objects.filter(pk__in=p.broker_region_ids)
+        )
+        region = regions.order_by("name", "pk").first()
+        if region is None:
+            raise Http404
+        serializer = RegionRoundCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            rnd = services.region_round_create(
+                actor=request.user, region=region, **serializer.validated_data
+            )
+        except ServiceError as exc:
+            return _bad(exc)
+        return Response(RoundSerializer(rnd).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RoundUpdateSerializer, responses=RoundSerializer)
+    def partial_update(self, request, pk=None):
+        """The round's owner changes its settings while it is a draft or open."""
+        rnd = self.get_object()
+        rnd = access_or_404(rounds_managed_by(request.user), pk=rnd.pk)
+        serializer = RoundUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            rnd = services.round_update(
+                actor=request.user,
+                round=rnd,
+                name=data.get("name", rnd.name),
+                max_choices=data.get("max_choices", rnd.max_choices),
+                opens_on=data.get("opens_on", rnd.opens_on),
+                closes_on=data.get("closes_on", rnd.closes_on),
+                years=data.get("years"),
+            )
+        except ServiceError as exc:
+            return _bad(exc)
+        return Response(RoundSerializer(rnd).data)
 
     @extend_schema(responses=OfferSerializer(many=True))
     @action(detail=True, methods=["get"])

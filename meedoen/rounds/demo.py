@@ -9,7 +9,8 @@
   student sees their result and why, and the coordinator sees both runs side by side.
 * A second round, for another period of the school, is left closed with both runs, so
   the coordinator can compare, look at the odds, adjust and publish it themselves.
-* A region round opened by the ``broker``: the first two schools (``coordinator`` and
+* A region round opened by the ``broker`` for the levels and years of study of the
+  periods below: the first two schools (``coordinator`` and
   ``coordinator2``) each enrolled one upcoming period (one the school rounds do not use,
   where there is one), the students have chosen, and it is left closed with both runs, so
   the broker can compare the figures and publish, and each coordinator can look at their
@@ -240,6 +241,7 @@ def _region_round(ctx: DemoContext, today, *, used) -> None:
         window_start=min(p.start_date for p in periods),
         window_end=max(p.end_date for p in periods),
         levels=sorted({p.cohort.level for p in periods}),
+        years=sorted({p.cohort.year_of_study for p in periods}),
         max_choices=MAX_CHOICES,
         opens_on=today - datetime.timedelta(days=14),
         closes_on=today,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meedoen.students.models import Level
 
-from .models import DEFAULT_CHOICES, MAX_CHOICES, Mode
+from .models import DEFAULT_CHOICES, MAX_CHOICES, YEARS_OF_STUDY, Mode
 
 
 class DateInput(forms.DateInput):
@@ -18,6 +18,21 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def years_field() -> forms.TypedMultipleChoiceField:
+    """A region round's years of study (the cohorts' ``year_of_study``), none for all.
+    Anything else than 1-6 gets the same message as the student import."""
+    invalid = _("The year of study must be a number from 1 to 6.")
+    return forms.TypedMultipleChoiceField(
+        label=_("Years of study"),
+        choices=[(year, str(year)) for year in YEARS_OF_STUDY],
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: every year."),
+        error_messages={"invalid_choice": invalid, "invalid_list": invalid},
+    )
 
 
 class RoundSettingsForm(forms.Form):
@@ -53,9 +68,12 @@ class RoundEditForm(RoundSettingsForm):
         required=False,
     )
 
-    def __init__(self, *args, offer_choices, **kwargs):
+    def __init__(self, *args, offer_choices, region_round: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["offers"].choices = offer_choices
+        if region_round:
+            self.fields["years"] = years_field()
+            self.order_fields(["name", "years", "max_choices", "opens_on", "closes_on"])
 
 
 class FollowUpForm(forms.Form):
@@ -75,6 +93,7 @@ class RegionRoundCreateForm(RoundSettingsForm):
         "window_start",
         "window_end",
         "levels",
+        "years",
         "max_choices",
         "opens_on",
         "closes_on",
@@ -89,6 +108,7 @@ class RegionRoundCreateForm(RoundSettingsForm):
         required=False,
         help_text=_("None ticked: every level."),
     )
+    years = years_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,7 +31,9 @@ schools do not take the same places, and publishes; but the broker sees only fig
 the students (unless the school granted a student, as for mediation). Each school's
 coordinator sees, adjusts and explains the results of their own students. A region round
 has ``region`` and the window set and no ``school``/``period``; a school round has both
-(and ``region`` copied from the school).
+(and ``region`` copied from the school). Which students a region round is for is told by
+its levels and years of study (``years``: the cohort's ``year_of_study``, empty for every
+year): a school can enrol only a period whose cohort is of one of them.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ from .workflows import RoundStatus
 
 DEFAULT_CHOICES = 5
 MAX_CHOICES = 10
+# The years of study of secondary school (vwo has six), as the student import accepts them.
+YEARS_OF_STUDY = tuple(range(1, 7))
 
 
 class Mode(models.TextChoices):
@@ -84,10 +88,12 @@ class Round(models.Model):
         blank=True,
         verbose_name=_("internship period"),
     )
-    # Region rounds only: the window in which the enrolled periods lie and the levels.
+    # Region rounds only: the window in which the enrolled periods lie, the levels and
+    # the years of study (the cohorts' ``year_of_study``) they are for; empty: all.
     window_start = models.DateField(_("from"), null=True, blank=True)
     window_end = models.DateField(_("until"), null=True, blank=True)
     levels = models.JSONField(_("levels"), default=list, blank=True)
+    years = models.JSONField(_("years of study"), default=list, blank=True)
     name = models.CharField(_("name"), max_length=120)
     status = models.CharField(
         _("status"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.DRAFT

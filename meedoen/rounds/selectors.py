@@ -321,7 +321,8 @@ def enrolments_of(round_: Round, user=None) -> QuerySet[RoundEnrolment]:
 
 def enrollable_periods(user, round_: Round):
     """The coordinator's periods that may join the open region round: of a school in the
-    round's region, within its window, of one of its levels, not enrolled yet."""
+    round's region, within its window, of one of its levels and years of study, not
+    enrolled yet."""
     from meedoen.planning.models import InternshipPeriod
 
     p = principal_for(user)
@@ -335,6 +336,8 @@ def enrollable_periods(user, round_: Round):
     ).exclude(round_enrolments__round=round_, round_enrolments__withdrawn_at__isnull=True)
     if round_.levels:
         qs = qs.filter(cohort__level__in=round_.levels)
+    if round_.years:
+        qs = qs.filter(cohort__year_of_study__in=round_.years)
     return qs.select_related("school", "cohort").order_by("start_date", "pk")
 
 

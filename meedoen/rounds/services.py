@@ -41,6 +41,7 @@ from . import workflows as wf
 from .engine_input import round_instance
 from .models import (
     MAX_CHOICES,
+    YEARS_OF_STUDY,
     Choice,
     Mediation,
     Mode,
@@ -129,14 +130,35 @@ def _check_settings(*, end, max_choices, opens_on, closes_on) -> None:
         )
 
 
-def _period_students(period: InternshipPeriod) -> list[Student]:
+def _period_students(period: InternshipPeriod, round_: Round | None = None) -> list[Student]:
+    """The active students of the period's classes (its whole cohort when it names none);
+    for a region round only those of its levels and years of study."""
     classes = list(period.classes.all())
     qs = Student.objects.filter(school=period.school, active=True)
     if classes:
         qs = qs.filter(school_class__in=classes)
     else:
         qs = qs.filter(school_class__cohort=period.cohort)
+    if round_ is not None and round_.is_region_round:
+        if round_.levels:
+            qs = qs.filter(school_class__cohort__level__in=round_.levels)
+        if round_.years:
+            qs = qs.filter(school_class__cohort__year_of_study__in=round_.years)
     return list(qs.order_by("pk"))
+
+
+def _clean_years(years) -> list[int]:
+    """A region round's years of study: whole numbers 1-6, sorted, each once (none: all)."""
+    if years is None:
+        return []
+    if isinstance(years, (str, bytes)) or not isinstance(years, (list, tuple, set)):
+        raise ServiceError(_("The year of study must be a number from 1 to 6."))
+    out = set()
+    for year in years:
+        if isinstance(year, bool) or not isinstance(year, int) or year not in YEARS_OF_STUDY:
+            raise ServiceError(_("The year of study must be a number from 1 to 6."))
+        out.add(year)
+    return sorted(out)
 
 
 def _add_students(round_: Round, students, enrolment: RoundEnrolment | None = None) -> None:
@@ -218,6 +240,7 @@ def region_round_create(
     window_start: datetime.date,
     window_end: datetime.date,
     levels: list[str] | None = None,
+    years: list[int] | None = None,
     max_choices: int = 5,
     opens_on: datetime.date,
     closes_on: datetime.date,
@@ -225,8 +248,9 @@ def region_round_create(
 ) -> Round:
     """The broker opens a round (as a draft) for the whole region: the internship periods
     schools will enrol must lie between ``window_start`` and ``window_end`` and be of one
-    of ``levels`` (none: every level). Offers: the region's published individual offers
-    available in the window and suiting one of the levels; the broker can narrow them."""
+    of ``levels`` (none: every level) and of one of the ``years`` of study (none: every
+    year). Offers: the region's published individual offers available in the window and
+    suiting one of the levels; the broker can narrow them."""
     from meedoen.core.policy import principal_for
 
     p = principal_for(actor)
@@ -239,12 +263,14 @@ def region_round_create(
     levels = list(dict.fromkeys(levels or []))
     if any(level not in Level.values for level in levels):
         raise ServiceError(_("Choose levels from the list."))
+    years = _clean_years(years)
     _check_settings(end=window_end, max_choices=max_choices, opens_on=opens_on, closes_on=closes_on)
     round_ = Round.objects.create(
         region=region,
         window_start=window_start,
         window_end=window_end,
         levels=levels,
+        years=years,
         name=(name or "").strip()[:120]
         or _("Region round %(start)s") % {"start": date_format(window_start)},
         max_choices=max_choices,
@@ -274,6 +300,8 @@ def _enrol_problem(round_: Round, period: InternshipPeriod, today: datetime.date
         }
     if round_.levels and period.cohort.level not in round_.levels:
         return _("The round is not meant for this period's level.")
+    if round_.years and period.cohort.year_of_study not in round_.years:
+        return _("The round is not meant for this period's year of study.")
     if period.end_date < round_.closes_on:
         return _("The period ends before choosing closes.")
     return None
@@ -294,7 +322,7 @@ def round_enrol(*, actor, round: Round, period: InternshipPeriod) -> RoundEnrolm
         round=round_, period=period, withdrawn_at__isnull=True
     ).exists():
         raise ServiceError(_("This period has already been enrolled."))
-    students = _period_students(period)
+    students = _period_students(period, round_)
     if not students:
         raise ServiceError(_("This period has no students to take part."))
     if RoundStudent.objects.filter(round=round_, student__in=students).exists():
@@ -345,9 +373,12 @@ def round_update(
     opens_on: datetime.date,
     closes_on: datetime.date,
     offer_ids: list[int] | None = None,
+    years: list[int] | None = None,
 ) -> Round:
     """Change a round's settings and offers (while a draft or open). Removing an offer
-    removes it from the students' lists (the choices below move up)."""
+    removes it from the students' lists (the choices below move up). A region round's
+    years of study (``years``; None: unchanged) may change as long as every enrolled
+    period stays of one of them."""
     round_ = _lock(round)
     _require_manager(actor, round_)
     _require_not_final(round_)
@@ -356,6 +387,20 @@ def round_update(
     _check_settings(
         end=round_.end_date, max_choices=max_choices, opens_on=opens_on, closes_on=closes_on
     )
+    if years is not None:
+        if not round_.is_region_round:
+            raise ServiceError(_("Only a region round chooses its years of study."))
+        years = _clean_years(years)
+        outside = (
+            RoundEnrolment.objects.filter(round=round_, withdrawn_at__isnull=True)
+            .exclude(period__cohort__year_of_study__in=years)
+            .exists()
+        )
+        if years and outside:
+            raise ServiceError(
+                _("A period of another year of study is enrolled: it must be withdrawn first.")
+            )
+        round_.years = years
     over = (
         RoundStudent.objects.filter(round=round_, choices__rank__gt=max_choices).distinct().count()
     )

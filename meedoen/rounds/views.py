@@ -279,8 +279,14 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "opens_on": rnd.opens_on,
         "closes_on": rnd.closes_on,
         "offers": [v.pk for v in current],
+        "years": rnd.years,
     }
-    form = RoundEditForm(request.POST or None, initial=initial, offer_choices=choices)
+    form = RoundEditForm(
+        request.POST or None,
+        initial=initial,
+        offer_choices=choices,
+        region_round=rnd.is_region_round,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -292,6 +298,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
                 offer_ids=data["offers"],
+                years=data.get("years"),
             )
         except ServiceError as exc:
             form.add_error(None, exc)

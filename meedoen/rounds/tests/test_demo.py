@@ -58,6 +58,7 @@ def test_seed_publishes_a_round_with_the_student_and_delete_removes_it(world):
     assert Placement.objects.filter(source=Source.MATCHING).exists()
     region_round = Round.objects.get(name="Regioronde (demo)")
     assert region_round.is_region_round and region_round.status == RoundStatus.CLOSED
+    assert region_round.years == [3]  # the year of study of both enrolled periods
     assert {e.school_id for e in region_round.enrolments.all()} == {w.school_a.pk, w.school_b.pk}
     assert {r.mode for r in region_round.runs.all()} == {"da", "optimal"}
     assert region_round.participants.filter(choices__isnull=False).exists()
