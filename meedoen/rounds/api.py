@@ -16,8 +16,8 @@ change nothing.
 Region rounds are served by the same endpoints with the same rules (``school`` and
 ``period`` are null, ``region``, the window, the levels and the years are set): the broker
 reads the round, its offers and the runs' figures but no student unless a school granted
-them; each enrolled school's coordinator reads their own students. A coordinator enrols a period with
-``POST /rounds/{id}/enrol/`` ``{"period": id}`` and withdraws it with ``POST
+them; each enrolled school's coordinator reads their own students. A coordinator enrols a
+period with ``POST /rounds/{id}/enrol/`` ``{"period": id}`` and withdraws it with ``POST
 /rounds/{id}/withdraw/`` ``{"period": id}``.
 """
 
