@@ -7,15 +7,14 @@ flow of that value; stopping when no augmenting path is left gives the maximum n
 at the minimum rank sum - exactly the lexicographic objective, with no big "unassigned"
 penalty to tune.
 
-We run it as the primal-dual method: one Dijkstra on reduced costs per *phase* gives
-distances and new node potentials; every arc on some shortest path then has reduced cost 0,
-and one maximum flow in that "admissible" subgraph augments along all shortest paths of the
-phase at once. Costs are small integers, so the shortest path length goes up by at least one
-per phase and there are few phases (about the longest rank-improving chain, not one per
-student). Dijkstra and max-flow are scipy's compiled ``csgraph`` routines; the glue between
-them is numpy, linear per phase.
+We run it as the primal-dual method in a compiled kernel (numba, :mod:`.flow`): per phase one
+Dijkstra on reduced costs gives new node potentials, then every shortest route of that phase
+is augmented by depth-first search. Costs are small integers, so there are few phases (about
+the longest rank-improving chain, not one per student). :func:`optimal_assignment_scipy` is
+the same method with scipy's Dijkstra and max-flow per phase and numpy glue: slower, kept as
+an independent implementation for the tests.
 
-Before the first phase a presolve places, exactly, every student whose first eligible choice
+Before the kernel a presolve places, exactly, every student whose first eligible choice
 can take everyone who lists it at any rank: in any optimal assignment such a student can be
 moved there without loss (the offer has room, the rank cannot get worse), so fixing them
 changes neither the number placed nor the optimum. They and the seats they use leave the flow
@@ -35,6 +34,48 @@ from .model import Instance
 
 
 def optimal_assignment(inst: Instance) -> np.ndarray:
+    at, e_idx, room = _presolve(inst)
+    if len(e_idx) == 0:
+        return at
+    from .flow import min_cost_flow  # numba: imported (and loaded) on first use only
+
+    e_s = inst.el_student[e_idx]
+    ptr = np.zeros(inst.n_students + 1, dtype=np.int64)
+    np.cumsum(np.bincount(e_s, minlength=inst.n_students), out=ptr[1:])
+    local = min_cost_flow(
+        ptr,
+        inst.el_offer[e_idx].astype(np.int64),
+        inst.el_rank[e_idx].astype(np.int64),
+        room,
+    )
+    got = local >= 0
+    at[got] = e_idx[local[got]]
+    return at
+
+
+def _presolve(inst: Instance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(assignment so far, entries left to the flow problem, capacity left per offer)."""
+    n, m = inst.n_students, inst.n_offers
+    offer = inst.el_offer
+    cap = inst.capacity.astype(np.int64)
+    at = np.full(n, -1, dtype=np.int64)
+    if len(offer) == 0:
+        return at, np.zeros(0, dtype=np.int64), cap
+    demand = np.bincount(offer, minlength=m)
+    first = inst.el_ptr[:-1][np.diff(inst.el_ptr) > 0]
+    sure = first[demand[offer[first]] <= cap[offer[first]]]
+    at[inst.el_student[sure]] = sure
+    room = cap - np.bincount(offer[sure], minlength=m)
+    # An offer full from the presolve (or of capacity 0) takes nobody else.
+    live = (at[inst.el_student] < 0) & (room[offer] > 0)
+    return at, np.flatnonzero(live), room
+
+
+def optimal_assignment_scipy(inst: Instance) -> np.ndarray:
+    """The same optimum with scipy's Dijkstra and max-flow per phase (the earlier solver).
+
+    Slower; kept as an independent implementation the tests compare the kernel with.
+    """
     n, m = inst.n_students, inst.n_offers
     student = inst.el_student.astype(np.int64)
     offer = inst.el_offer.astype(np.int64)
