@@ -113,6 +113,8 @@ def min_cost_flow(ptr, off, cost, cap):
     for k in range(n_ent):
         oent[fill[off[k]]] = k
         fill[off[k]] += 1
+    ostu = stu[oent]  # the same, in offer order: read in sequence by the searches
+    ocost = cost[oent]
     # Per offer, the entries its students gave up (a linked list), searched before the rest.
     head = np.full(m, -1, np.int64)
     pnext = np.empty(n_ent, np.int64)
@@ -140,6 +142,10 @@ def min_cost_flow(ptr, off, cost, cap):
     taint = np.zeros(nodes, np.bool_)  # search skipped a node on the stack or dirty
     dirty = np.zeros(nodes, np.int64)  # dead for that search only
     dirty_list = np.empty(nodes, np.int64)
+    order = np.zeros(nodes, np.int64)  # visiting order in the search (Tarjan's index)
+    low = np.zeros(nodes, np.int64)  # earliest node still open that it may reach
+    dl_start = np.zeros(nodes, np.int64)
+    n_order = 0
     n_pass = 0
     n_search = 0
     while True:
@@ -185,11 +191,10 @@ def min_cost_flow(ptr, off, cost, cap):
             else:
                 pv = pi[v]
                 for i in range(optr[v - n], optr[v - n + 1]):
-                    k = oent[i]
-                    w = stu[k]
-                    if at[w] == k:
+                    w = ostu[i]
+                    if at[w] == oent[i]:
                         continue
-                    nd = d + cost[k] + pi[w] - pv
+                    nd = d + ocost[i] + pi[w] - pv
                     if nd < dist[w]:
                         if dist[w] == big:
                             touched[n_touched] = w
@@ -226,6 +231,10 @@ def min_cost_flow(ptr, off, cost, cap):
                 sp = 0
                 stack[0] = root
                 onstack[root] = True
+                order[root] = n_order
+                low[root] = n_order
+                n_order += 1
+                dl_start[root] = 0
                 if seen[root] != n_pass:
                     seen[root] = n_pass
                     cur[root] = optr[o]
@@ -245,6 +254,7 @@ def min_cost_flow(ptr, off, cost, cap):
                             if at[w] != k and cost[k] + pi[w] == pv and dead[w] != n_pass:
                                 if onstack[w] or dirty[w] == n_search:
                                     taint[v] = True
+                                    low[v] = min(low[v], order[w])
                                 else:
                                     if at[w] < 0:
                                         found = True
@@ -256,11 +266,12 @@ def min_cost_flow(ptr, off, cost, cap):
                             i = cur[v]
                             end = optr[v - n + 1]
                             while i < end:
+                                w = ostu[i]
                                 k = oent[i]
-                                w = stu[k]
-                                if at[w] != k and cost[k] + pi[w] == pv and dead[w] != n_pass:
+                                if ocost[i] + pi[w] == pv and at[w] != k and dead[w] != n_pass:
                                     if onstack[w] or dirty[w] == n_search:
                                         taint[v] = True
+                                        low[v] = min(low[v], order[w])
                                     else:
                                         if at[w] < 0:
                                             found = True
@@ -280,6 +291,7 @@ def min_cost_flow(ptr, off, cost, cap):
                         if pi[w] - pi[v] == cost[k] and dead[w] != n_pass:
                             if onstack[w] or dirty[w] == n_search:
                                 taint[v] = True
+                                low[v] = min(low[v], order[w])
                             else:
                                 nxt = w
                                 if seen[w] != n_pass:
@@ -290,18 +302,27 @@ def min_cost_flow(ptr, off, cost, cap):
                         sp += 1
                         stack[sp] = nxt
                         onstack[nxt] = True
+                        order[nxt] = n_order
+                        low[nxt] = n_order
+                        n_order += 1
+                        dl_start[nxt] = n_dirty
                     else:
                         onstack[v] = False
-                        if taint[v]:
+                        is_dirty = low[v] < order[v]
+                        if is_dirty:  # it may reach a node above it: dead for this search
                             dirty[v] = n_search
                             dirty_list[n_dirty] = v
                             n_dirty += 1
-                        else:
+                        else:  # as Tarjan's SCC root: it and all it depended on are dead
                             dead[v] = n_pass
+                            for i in range(dl_start[v], n_dirty):
+                                dead[dirty_list[i]] = n_pass
+                            n_dirty = dl_start[v]
                         sp -= 1
                         if sp >= 0:
                             u = stack[sp]
-                            if taint[v]:
+                            low[u] = min(low[u], low[v])
+                            if is_dirty:
                                 taint[u] = True
                             if u >= n and cur[u] < optr[u - n + 1] and oent[cur[u]] == via[u]:
                                 cur[u] += 1
