@@ -27,17 +27,30 @@ from django.http import Http404
 
 from meedoen.directory.models import STAFF_ROLES, Membership, Role
 
+SCOPES = ("region", "municipality", "board", "school", "organisation")
+
 
 @dataclass
 class Principal:
-    """A signed-in person's roles and the scopes of each, read once per request."""
+    """A signed-in person's roles and the scopes of each, read once per request.
+
+    ``rows`` are the memberships as plain tuples ``(role, region_id, municipality_id,
+    board_id, school_id, organisation_id)``: every page needs them (navigation, the
+    two-factor check), so they are read without joins. The membership objects with their
+    schools, organisations and so on are read only by the pages that use them."""
 
     user: object
-    memberships: list[Membership] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+
+    @cached_property
+    def memberships(self) -> list[Membership]:
+        if not self.rows:
+            return []
+        return list(Membership.objects.filter(user=self.user).select_related(*SCOPES))
 
     @cached_property
     def roles(self) -> set[str]:
-        roles = {m.role for m in self.memberships}
+        roles = {row[0] for row in self.rows}
         if getattr(self.user, "is_superuser", False):
             roles.add(Role.ADMIN)
         return roles
@@ -51,7 +64,8 @@ class Principal:
         return bool(self.roles & STAFF_ROLES)
 
     def scope_ids(self, role: str, attr: str) -> set[int]:
-        return {getattr(m, f"{attr}_id") for m in self.memberships if m.role == role}
+        column = SCOPES.index(attr) + 1
+        return {row[column] for row in self.rows if row[0] == role}
 
     @cached_property
     def coordinator_school_ids(self) -> set[int]:
@@ -100,12 +114,12 @@ def principal_for(user) -> Principal:
         return Principal(user=user)
     cached = getattr(user, "_meedoen_principal", None)
     if cached is None:
-        memberships = list(
-            Membership.objects.filter(user=user).select_related(
-                "region", "municipality", "board", "school", "organisation"
+        rows = list(
+            Membership.objects.filter(user=user).values_list(
+                "role", *(f"{scope}_id" for scope in SCOPES)
             )
         )
-        cached = Principal(user=user, memberships=memberships)
+        cached = Principal(user=user, rows=rows)
         user._meedoen_principal = cached
     return cached
 
