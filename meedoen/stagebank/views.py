@@ -5,6 +5,7 @@ through the selectors, call one service and respond."""
 from __future__ import annotations
 
 from csp.decorators import csp_replace
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -134,22 +135,41 @@ def _search_fragments(request: HttpRequest) -> tuple[str, str, bool]:
     return str(form_html), str(results_html), defaults_applied
 
 
+def _page_cache_key(request: HttpRequest) -> str | None:
+    """The key of this exact page for this browser session, or None when it must not be
+    served from the cache: no session or CSRF cookie yet (the page's forms carry a token
+    for the cookie's secret), or messages waiting to be shown once."""
+    session_key = request.session.session_key
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if not session_key or not csrf_cookie or len(messages.get_messages(request)):
+        return None
+    return results_cache_key(
+        "page",
+        session_key,
+        csrf_cookie,
+        get_language(),
+        request.get_full_path(),
+        bool(getattr(request, "htmx", False) and not request.htmx.boosted),
+    )
+
+
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     # The same person asking the same question again within the results' lifetime (paging
-    # back, htmx re-requests, a class opening the default search) skips resolving who they
-    # are (student, class, periods, school location) as well as the search itself. The key
-    # holds the bank's version, so a changed offer is never served from here.
+    # back, htmx re-requests, the default search opened again) gets the page as it was
+    # rendered for their session: no student, class, periods or school location to
+    # resolve, no search, no template. The key holds the bank's version, so a changed
+    # offer is never served from here; the session key and CSRF cookie make it theirs.
     ttl = results_ttl()
-    key = results_cache_key("page", request.user.pk, get_language(), sorted(request.GET.lists()))
-    cached = cache.get(key) if ttl else None
-    if cached is None:
-        cached = _search_fragments(request)
-        if ttl:
-            cache.set(key, cached, ttl)
-    form_html, results_html, defaults_applied = cached
-    return _render_bank(
+    key = _page_cache_key(request) if ttl else None
+    cached = cache.get(key) if key else None
+    if cached is not None:
+        response = HttpResponse(cached)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    form_html, results_html, defaults_applied = _search_fragments(request)
+    response = _render_bank(
         request,
         "stagebank/search.html",
         {
@@ -159,6 +179,9 @@ def search(request: HttpRequest) -> HttpResponse:
             "defaults_applied": defaults_applied,
         },
     )
+    if key:
+        cache.set(key, response.content, ttl)
+    return response
 
 
 # ---------------------------------------------------------------------------

@@ -258,17 +258,65 @@ def test_results_are_cached_until_the_bank_changes(
     assert b"Voorlezen op de kinderboerderij" in fresh.content
 
 
+def _signed_in_browser(client, user):
+    """A browser as after signing in: a session and the CSRF cookie of its first page."""
+    client.force_login(user)
+    client.get(reverse("core:dashboard"))
+    assert client.cookies.get("csrftoken")
+
+
 def test_a_repeated_search_skips_resolving_the_student(personas, client, settings):
     """Asked again within the results' lifetime, a student's search does not look up the
     student, class, periods or school location again: only the session, the user and
-    their memberships (for the navigation) are read."""
+    their memberships (for the two-factor check) are read."""
     settings.DEMO_SKIP_MFA = True
     make_offer(personas, title="Voorlezen in de bibliotheek")
-    client.force_login(personas.student_user)
+    _signed_in_browser(client, personas.student_user)
     url = reverse("stagebank:search")
     with CaptureQueriesContext(connection) as first:
-        client.get(url)
+        page = client.get(url)
     with CaptureQueriesContext(connection) as second:
         again = client.get(url)
     assert again.status_code == 200 and b"Voorlezen in de bibliotheek" in again.content
+    assert again.content == page.content
     assert len(second) <= 3 < len(first)
+
+
+def test_a_cached_page_belongs_to_one_browser_session(personas, client, settings):
+    """Another session of the same student, or a session of another person, never gets a
+    page rendered for someone else (their name and CSRF token are in it)."""
+    from django.test import Client
+
+    settings.DEMO_SKIP_MFA = True
+    make_offer(personas, title="Voorlezen in de bibliotheek")
+    url = reverse("stagebank:search")
+    _signed_in_browser(client, personas.student_user)
+    mine = client.get(url).content
+    for user in (personas.student_user, personas.mentor):
+        other = Client()
+        _signed_in_browser(other, user)
+        with CaptureQueriesContext(connection) as queries:
+            theirs = other.get(url).content
+        assert theirs != mine
+        assert len(queries) > 3  # rendered for them, not served from another session
+    assert personas.mentor.get_username().encode() not in mine
+
+
+def test_no_cached_page_while_messages_wait_or_without_csrf_cookie(personas, client, rf):
+    """A message to show once (e.g. "application sent") is never hidden behind a cached
+    page, and a browser without its CSRF cookie gets a fresh page with a fresh token."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage import default_storage
+
+    from meedoen.stagebank.views import _page_cache_key
+
+    _signed_in_browser(client, personas.student_user)
+    request = rf.get(reverse("stagebank:search"))
+    request.session = client.session
+    request.user = personas.student_user
+    request._messages = default_storage(request)
+    assert _page_cache_key(request) is None  # no CSRF cookie
+    request.COOKIES["csrftoken"] = client.cookies["csrftoken"].value
+    assert _page_cache_key(request) is not None
+    request._messages.add(constants.SUCCESS, "Sollicitatie verstuurd")
+    assert _page_cache_key(request) is None
