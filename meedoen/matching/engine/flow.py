@@ -13,12 +13,16 @@ Every phase:
    ``min(distance, D)``; only the settled nodes are touched (every stored potential is
    relative to a common offset that never needs to be known: only differences are used).
 2. Augment along zero-reduced-cost ("admissible") paths, depth first from each offer with
-   room back to free students, until none is left. A node whose search fails is dead for the
-   rest of the phase (augmentations elsewhere never give it a route) unless that search
-   skipped a node then on the stack: such a node, and the nodes of a path just reversed, are
-   searched afresh. Entries a student gives up during the phase (it moved on along a path)
-   are searched first when the search comes back to that offer. An offer on a path passes a
-   place on: the student it lets go takes the next arc, in place in the offer's slot array.
+   room back to free students, until none is left (one pass, with a current-arc pointer per
+   node). A node whose search fails is dead for the rest of the phase - augmentations
+   elsewhere never give it a route - unless it may reach a node still open on the search
+   stack (zero-cost cycles: ties). That is decided as in Tarjan's strongly connected
+   components: when the first-visited node of a group fails, the whole group is dead; a
+   group left open by a successful search, and the offers of the path just reversed, are
+   searched afresh by the next search. Entries a student gives up during the phase (it moved
+   on along a path) are searched first when the search comes back to that offer. An offer on
+   a path passes a place on: the student it lets go takes the next arc, in place in the
+   offer's slot array.
 
 Each augmentation keeps every residual arc's reduced cost non-negative, so the flow stays the
 cheapest one of its size; the loop stops when no free student can reach a place (maximum
