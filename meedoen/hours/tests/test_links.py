@@ -70,6 +70,19 @@ def test_request_mails_the_contact_after_commit(logged, django_capture_on_commit
     assert "Sanne Jansen" in message["body"]
 
 
+@pytest.mark.parametrize(("count", "words"), [(1, "1 regel ("), (3, "3 regels (")])
+def test_request_mail_counts_entries_in_good_dutch(
+    logged, django_capture_on_commit_callbacks, count, words
+):
+    from django_tasks_db.models import DBTaskResult
+
+    w, entries = logged
+    with django_capture_on_commit_callbacks(execute=True):
+        send(w, entries=entries[:count])
+    body = DBTaskResult.objects.get().args_kwargs["kwargs"]["body"]
+    assert words in body
+
+
 def test_contact_confirms_a_batch_without_account(logged, client):
     w, entries = logged
     _link, token = send(w)
