@@ -261,6 +261,9 @@ def test_publishing_before_closing_is_refused(world, make_region_round):
 
 def test_hand_adjustments_by_each_school_for_its_own_students(world, make_region_round):
     rnd = make_region_round("closed").round
+    # Student B draws the best lottery number, so the run gives them a place.
+    RoundStudent.objects.filter(round=rnd).update(lottery=0.9)
+    RoundStudent.objects.filter(round=rnd, student=world.student_b).update(lottery=0.0)
     run = services.round_run(actor=world.broker, round=rnd, mode="da")
     before = dict(run.assignment)
     b_key = str(world.student_b.pk)
@@ -269,10 +272,26 @@ def test_hand_adjustments_by_each_school_for_its_own_students(world, make_region
             services.run_adjust(actor=actor, run=run, student_id=b_key, vacancy_id=None)
     run.refresh_from_db()
     assert run.assignment == before and not run.adjustments
-    # The school's own coordinator may move their student (here: to no place).
+    # The school's own coordinator may move their student: to no place, and then to an
+    # offer of the round that fits and has room (their own place is free again).
+    assert before[b_key] is not None
     services.run_adjust(actor=world.coordinator2, run=run, student_id=b_key, vacancy_id=None)
     run.refresh_from_db()
-    assert run.assignment[b_key] is None and run.adjustments[-1]["by"] == world.coordinator2.pk
+    assert run.assignment[b_key] is None
+    assert run.adjustments[-1]["by"] == world.coordinator2.pk
+    moved = 0
+    for target in map(int, run.capacities):
+        try:
+            services.run_adjust(
+                actor=world.coordinator2, run=run, student_id=b_key, vacancy_id=target
+            )
+        except ServiceError:
+            continue
+        moved = target
+        break
+    run.refresh_from_db()
+    assert moved and run.assignment[b_key] == moved
+    assert run.adjustments[-1]["by"] == world.coordinator2.pk
 
 
 def test_capacity_exceeded_by_a_hand_adjustment(world, make_region_round):
