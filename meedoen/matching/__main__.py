@@ -13,20 +13,21 @@ import argparse
 import json
 import sys
 
-from .engine import MalformedInstance, load_instance, odds, solve
-from .engine.model import gc_paused
+from .engine import Instance, MalformedInstance, odds, solve
+from .engine.decode import loads_instance
 
 
-def _read(path: str):
+def _read(path: str) -> Instance:
     try:
         with open(path, "rb") as fh:
             raw = fh.read()
     except OSError as exc:
         raise MalformedInstance(f"cannot read {path}: {exc.strerror}") from None
     try:
-        with gc_paused():
-            return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        return loads_instance(raw)
+    except MalformedInstance:
+        raise
+    except ValueError as exc:  # the text is not JSON (UnicodeDecodeError included)
         raise MalformedInstance(f"{path} is not valid JSON: {exc}") from None
 
 
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     p_odds.add_argument("--seed", type=int, default=None)
     args = parser.parse_args(argv)
     try:
-        inst = load_instance(_read(args.instance))
+        inst = _read(args.instance)
     except MalformedInstance as exc:
         print(f"malformed instance: {exc}", file=sys.stderr)
         return 2

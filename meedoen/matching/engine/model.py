@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -101,6 +101,7 @@ class Instance:
     el_offer: np.ndarray = field(init=False)
     el_rank: np.ndarray = field(init=False)
     el_key: np.ndarray = field(init=False)
+    _entry_order: np.ndarray | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         n = len(self.student_ids)
@@ -126,16 +127,26 @@ class Instance:
     def dropped_ineligible(self) -> int:
         return int(np.count_nonzero(self.pref_why))
 
-    def default_order(self, lottery: np.ndarray) -> np.ndarray:
-        """Each student's place in the default order (0 = first): need desc, lottery, position."""
-        n = self.n_students
+    def default_ranking(self, lottery: np.ndarray) -> np.ndarray:
+        """The students in the default order, first first: need desc, lottery, position."""
         # Two stable sorts: by lottery, then by need (a small integer: a fast radix sort).
         order = np.argsort(lottery, kind="stable")
         if self.need.any():
             order = order[np.argsort(-self.need[order], kind="stable")]
+        return order
+
+    def default_order(self, lottery: np.ndarray) -> np.ndarray:
+        """Each student's place in the default order (0 = first)."""
+        n = self.n_students
         place = np.empty(n, dtype=np.int64)
-        place[order] = np.arange(n, dtype=np.int64)
+        place[self.default_ranking(lottery)] = np.arange(n, dtype=np.int64)
         return place
+
+    def entry_order(self) -> np.ndarray:
+        """The default ranking for the instance's own lottery (computed once)."""
+        if self._entry_order is None:
+            self._entry_order = self.default_ranking(self.lottery)
+        return self._entry_order
 
     def priority_keys(self, lottery: np.ndarray) -> np.ndarray:
         """Priority key of each eligible preference for a given lottery draw."""
@@ -230,8 +241,7 @@ class _Index:
         return None if self._table[0] is None else self._table
 
 
-def _ids(col: list, kind: str, records: list) -> _Index:
-    _check_types(col, (int, str), kind, "id", records)
+def _ids(col: list, kind: str) -> _Index:
     types = set(map(type, col))
     # Of one type, equal text means equal value; mixed, 1 and "1" would collide as JSON keys.
     if len(set(col)) == len(col) and (len(types) <= 1 or len(set(map(str, col))) == len(col)):
@@ -244,11 +254,23 @@ def _ids(col: list, kind: str, records: list) -> _Index:
     raise AssertionError("unreachable")
 
 
-def _flat_refs(lists: list, index: _Index, kind: str, what: str, owners: list, owner_kind: str):
-    """Map a column of id lists to int arrays (flat, lengths); reject unknown ids."""
+def _flat_refs(
+    lists: list,
+    index: _Index,
+    kind: str,
+    what: str,
+    owners: list,
+    owner_kind: str,
+    types: frozenset | None = None,
+):
+    """Map a column of id lists to int arrays (flat, lengths); reject unknown ids.
+
+    ``types`` are the types of all listed ids when the caller knows them (a typed decoder
+    has checked them); otherwise they are read here."""
     lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     total = int(lengths.sum())
-    types = set(map(type, chain.from_iterable(lists)))
+    if types is None:
+        types = set(map(type, chain.from_iterable(lists)))
     if not types <= {int, str}:
         for j, ids in enumerate(lists):
             for v in ids:
@@ -338,7 +360,31 @@ def load_instance(data: Any) -> Instance:
         return _load_instance(data)
 
 
+class Columns(NamedTuple):
+    """An instance as columns of plain values, types already checked (see :func:`load_instance`
+    for records and ``decode.py`` for JSON decoded straight into typed values)."""
+
+    offer_ids: list
+    capacity: list
+    levels: list
+    min_age: list
+    offer_guidance: np.ndarray  # int8 codes
+    priority: list  # list of id lists or None, per offer
+    student_ids: list
+    prefs: list
+    level: list
+    age: list
+    need: np.ndarray  # int8 codes
+    lottery: list
+    pref_types: frozenset | None = None  # types of all ids in preferences, when known
+
+
 def _load_instance(data: Any) -> Instance:
+    return assemble(_columns(data))
+
+
+def _columns(data: Any) -> Columns:
+    """Read the records into columns, checking every field's type."""
     if not isinstance(data, Mapping):
         raise _bad("the instance must be a JSON object with 'offers' and 'students'")
     for key in ("offers", "students"):
@@ -348,25 +394,25 @@ def _load_instance(data: Any) -> Instance:
             raise _bad(f"'{key}' must be a list")
     offers, students = data["offers"], data["students"]
 
-    # Offers.
     offer_ids = _column(offers, "id", "offer")
-    offer_index = _ids(offer_ids, "offer", offers)
+    _check_types(offer_ids, (int, str), "offer", "id", offers)
     capacity = _column(offers, "capacity", "offer")
     _check_types(capacity, (int,), "offer", "capacity", offers)
-    capacity_arr = np.array(capacity, dtype=np.int64)
-    if len(capacity_arr) and capacity_arr.min() < 0:
-        i = int(np.argmin(capacity_arr))
-        raise _bad(f"offer {offer_ids[i]!r}: negative capacity {capacity[i]}")
     levels = _column(offers, "levels", "offer")
     _check_types(levels, (list,), "offer", "levels", offers)
     min_age = _column(offers, "min_age", "offer")
     _check_types(min_age, (int,), "offer", "min_age", offers)
     offer_guidance = _guidance(_column(offers, "guidance", "offer"), "offer", offers)
     priority = _column(offers, "priority", "offer", default=None)
+    for o, p in enumerate(priority):
+        if p is not None and not isinstance(p, list):
+            raise _bad(f"offer {offer_ids[o]!r}: 'priority' must be a list of student ids")
+    for i, lv in enumerate(levels):
+        if not all(type(x) is str for x in lv):
+            raise _bad(f"offer {offer_ids[i]!r}: 'levels' must be a list of strings")
 
-    # Students.
     student_ids = _column(students, "id", "student")
-    student_index = _ids(student_ids, "student", students)
+    _check_types(student_ids, (int, str), "student", "id", students)
     prefs = _column(students, "preferences", "student")
     _check_types(prefs, (list,), "student", "preferences", students)
     level = _column(students, "level", "student")
@@ -376,6 +422,36 @@ def _load_instance(data: Any) -> Instance:
     need = _guidance(_column(students, "guidance", "student"), "student", students)
     lottery = _column(students, "lottery", "student")
     _check_types(lottery, (float, int), "student", "lottery", students)
+    return Columns(
+        offer_ids,
+        capacity,
+        levels,
+        min_age,
+        offer_guidance,
+        priority,
+        student_ids,
+        prefs,
+        level,
+        age,
+        need,
+        lottery,
+    )
+
+
+def assemble(c: Columns) -> Instance:
+    """Check what lies across records (unique ids, known references, ranges) and build the
+    arrays. The columns' types have been checked."""
+    offer_ids, student_ids = c.offer_ids, c.student_ids
+    offer_index = _ids(offer_ids, "offer")
+    capacity = c.capacity
+    capacity_arr = np.array(capacity, dtype=np.int64)
+    if len(capacity_arr) and capacity_arr.min() < 0:
+        i = int(np.argmin(capacity_arr))
+        raise _bad(f"offer {offer_ids[i]!r}: negative capacity {capacity[i]}")
+    levels, priority, offer_guidance = c.levels, c.priority, c.offer_guidance
+    n = len(student_ids)
+    student_index = _ids(student_ids, "student")
+    level, need, lottery = c.level, c.need, c.lottery
     lottery_arr = np.array(lottery, dtype=np.float64)
     bad = ~((lottery_arr >= 0.0) & (lottery_arr < 1.0))
     if bad.any():
@@ -384,23 +460,20 @@ def _load_instance(data: Any) -> Instance:
 
     # Preferences: known offers, each at most once per list.
     pref_offer, lengths = _flat_refs(
-        prefs, offer_index, "offer", "preferences", student_ids, "student"
+        c.prefs, offer_index, "offer", "preferences", student_ids, "student", c.pref_types
     )
     dup = _has_duplicate_in_rows(pref_offer, lengths)
     if dup >= 0:
         raise _bad(f"student {student_ids[dup]!r} lists the same offer twice")
-    pref_ptr = np.zeros(len(students) + 1, dtype=np.int64)
+    pref_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths, out=pref_ptr[1:])
 
     # Explicit priority lists: known students, each at most once per list.
     has = [o for o, p in enumerate(priority) if p is not None]
-    prio_len = np.full(len(offers), -1, dtype=np.int64)
+    prio_len = np.full(len(offer_ids), -1, dtype=np.int64)
     if has:
         lists = [priority[o] for o in has]
         owners = [offer_ids[o] for o in has]
-        for o, p in zip(has, lists, strict=True):
-            if not isinstance(p, list):
-                raise _bad(f"offer {offer_ids[o]!r}: 'priority' must be a list of student ids")
         prio_student, plen = _flat_refs(
             lists, student_index, "student", "priority", owners, "offer"
         )
@@ -415,13 +488,10 @@ def _load_instance(data: Any) -> Instance:
         prio_offer = prio_student = prio_pos = np.zeros(0, dtype=np.int64)
 
     # Eligibility of every listed preference.
-    for i, lv in enumerate(levels):
-        if not all(type(x) is str for x in lv):
-            raise _bad(f"offer {offer_ids[i]!r}: 'levels' must be a list of strings")
     level_names = sorted(set(level).union(*map(set, levels)) if levels else set(level))
     code = {name: i for i, name in enumerate(level_names)}
     student_level = np.fromiter(map(code.__getitem__, level), dtype=np.int64, count=len(level))
-    pref_student = np.repeat(np.arange(len(students), dtype=np.int64), lengths)
+    pref_student = np.repeat(np.arange(n, dtype=np.int64), lengths)
     off_lv = pref_offer
     st_lv = student_level[pref_student]
     if len(code) <= 62:
@@ -438,8 +508,8 @@ def _load_instance(data: Any) -> Instance:
             ],
             dtype=bool,
         )
-    age_arr = np.array(age, dtype=np.int64)
-    min_age_arr = np.array(min_age, dtype=np.int64)
+    age_arr = np.array(c.age, dtype=np.int64)
+    min_age_arr = np.array(c.min_age, dtype=np.int64)
     why = np.where(level_ok, 0, INELIGIBLE_LEVEL)
     why |= np.where(age_arr[pref_student] >= min_age_arr[pref_offer], 0, INELIGIBLE_AGE)
     why |= np.where(offer_guidance[pref_offer] >= need[pref_student], 0, INELIGIBLE_GUIDANCE)
