@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/matching/bench_vs_matching.py [1000 10000]
 
-Both start from the same parsed JSON. For ``matching`` we build its preference dictionaries
-(eligible choices; each offer ranks its eligible applicants by our priority keys), create the
-game and solve it; the engine validates, solves (both modes, separately timed) and is checked
-to give the same DA assignment. Before the timings one optimal run loads the compiled kernel
+Both start from the same JSON text. For ``matching`` we parse it, build its preference
+dictionaries (eligible choices; each offer ranks its eligible applicants by our priority keys,
+which are worked out beforehand and not timed), create the game and solve it; the engine
+decodes and validates the text, solves (both modes, separately timed) and is checked to give
+the same DA assignment. Best of 3 up to 10,000 students (``matching`` once at 10,000: it
+takes half a minute). Before the timings one run of each mode loads the compiled kernels
 (numba's import and on-disk cache: once per process, like the imports of both packages).
 """
 
@@ -17,10 +19,11 @@ import time
 import warnings
 
 import numpy as np
-from common import instance_file, machine
+from common import best_of, instance_file, machine
 from matching.games import HospitalResident
 
 from meedoen.matching.engine import load_instance, solve
+from meedoen.matching.engine.decode import loads_instance
 
 
 def run_matching(inst) -> dict:
@@ -53,6 +56,7 @@ def warm_up() -> float:
     t = time.perf_counter()
     data = json.loads(instance_file(1000).read_bytes())
     solve(load_instance(data), "optimal")
+    solve(load_instance(data), "da")
     return time.perf_counter() - t
 
 
@@ -63,16 +67,20 @@ def main(sizes: list[int]) -> None:
         f"{warm_up():.3f} s"
     )
     for n in sizes:
-        data = json.loads(instance_file(n).read_bytes())
-        inst = load_instance(data)
-        t = time.perf_counter()
-        theirs = run_matching(inst)
-        their_t = time.perf_counter() - t
+        text = instance_file(n).read_bytes()
+        inst = load_instance(json.loads(text))  # their inputs: eligible lists, priorities
+        repeat = 3 if n <= 10_000 else 1
+        their_t = float("inf")
+        for _ in range(1 if n >= 10_000 else repeat):
+            t = time.perf_counter()
+            json.loads(text)  # they parse the text too
+            theirs = run_matching(inst)
+            their_t = min(their_t, time.perf_counter() - t)
         times = {}
         for mode in ("da", "optimal"):
-            t = time.perf_counter()
-            result = solve(load_instance(data), mode)
-            times[mode] = time.perf_counter() - t
+            times[mode], result = best_of(
+                lambda mode=mode, text=text: solve(loads_instance(text), mode), repeat
+            )
             if mode == "da":
                 ours = {
                     str(k): (str(v) if v is not None else None)
@@ -80,8 +88,8 @@ def main(sizes: list[int]) -> None:
                 }
                 assert {k: v for k, v in ours.items() if v} == theirs, "DA differs from matching"
         print(
-            f"n={n:>6} matching {their_t:8.3f} s | engine da {times['da']:.3f} s "
-            f"({their_t / times['da']:,.0f}x faster) | engine optimal {times['optimal']:.3f} s "
+            f"n={n:>6} matching {their_t:8.3f} s | engine da {times['da']:.4f} s "
+            f"({their_t / times['da']:,.0f}x faster) | engine optimal {times['optimal']:.4f} s "
             f"({their_t / times['optimal']:,.0f}x faster)"
         )
 

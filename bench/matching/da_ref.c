@@ -1,6 +1,7 @@
-/* Plain C student-proposing deferred acceptance: the reference the numpy engine is timed
- * against. Same algorithm, same input (eligible preferences in CSR form with priority keys,
- * written by bench_da.py): a stack of free students, a binary max-heap of held keys per offer.
+/* Plain C student-proposing deferred acceptance: the reference the engine is timed against.
+ * Same algorithm, same input (eligible preferences in CSR form with priority keys and the
+ * order in which students enter, written by bench_da.py): a stack of free students, a binary
+ * max-heap of held keys per offer.
  * Prints the solve time in seconds (input reading excluded) and a checksum of the result.
  *   gcc -O2 -o da_ref da_ref.c && ./da_ref instance.bin
  */
@@ -21,6 +22,7 @@ int main(int argc, char **argv) {
     if (!f || fread(hdr, sizeof(int64_t), 3, f) != 3) { perror("open"); return 1; }
     int64_t n = hdr[0], m = hdr[1], E = hdr[2];
     int64_t *cap = rd(f, m), *ptr = rd(f, n + 1), *off = rd(f, E), *key = rd(f, E);
+    int64_t *order = rd(f, n);
     fclose(f);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -35,7 +37,7 @@ int main(int argc, char **argv) {
         nxt[s] = ptr[s]; at[s] = -1;
         for (int64_t k = ptr[s]; k < ptr[s + 1]; k++) owner[k] = s;
     }
-    for (int64_t s = n - 1; s >= 0; s--) stack[top++] = s;
+    for (int64_t i = n - 1; i >= 0; i--) stack[top++] = order[i];
     while (top) {
         int64_t s = stack[--top];
         if (nxt[s] == ptr[s + 1]) continue;

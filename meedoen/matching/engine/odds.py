@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .da import da_arrays
+from .da import da_fast
 from .model import Id, Instance
 
 CELLS = 4_000_000  # draws x students solved at once: bounds memory (~250 MB)
@@ -169,7 +169,7 @@ class _Prepared:
         for d in range(b):
             place[order[d]] = np.arange(n, dtype=np.int64)
             keys = self.base + self.flag * place[inst.el_student]
-            out[d] = da_arrays(inst.capacity, inst.el_ptr, inst.el_offer, keys, inst.el_student)
+            out[d] = da_fast(inst, keys, order[d])
         return out
 
     # --------------------------------------------------------------- lockstep DA
