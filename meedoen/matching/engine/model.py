@@ -324,6 +324,17 @@ def _has_duplicate_in_rows(flat: np.ndarray, lengths: np.ndarray) -> int:
     return int(hits[0]) if len(hits) else -1
 
 
+def _int_array(col: list, kind: str, name: str, ids: list) -> np.ndarray:
+    """A column of integers as int64; one beyond 64 bits is refused, not overflowed."""
+    try:
+        return np.array(col, dtype=np.int64)
+    except OverflowError:
+        for i, v in enumerate(col):
+            if not -(2**63) <= v < 2**63:
+                raise _bad(f"{kind} {ids[i]!r}: '{name}' {v:.3g} is out of range") from None
+        raise
+
+
 def _guidance(col: list, kind: str, records: list) -> np.ndarray:
     try:
         return np.fromiter(map(_GUIDANCE_LEVEL.__getitem__, col), dtype=np.int8, count=len(col))
@@ -444,7 +455,7 @@ def assemble(c: Columns) -> Instance:
     offer_ids, student_ids = c.offer_ids, c.student_ids
     offer_index = _ids(offer_ids, "offer")
     capacity = c.capacity
-    capacity_arr = np.array(capacity, dtype=np.int64)
+    capacity_arr = _int_array(capacity, "offer", "capacity", offer_ids)
     if len(capacity_arr) and capacity_arr.min() < 0:
         i = int(np.argmin(capacity_arr))
         raise _bad(f"offer {offer_ids[i]!r}: negative capacity {capacity[i]}")
@@ -508,8 +519,8 @@ def assemble(c: Columns) -> Instance:
             ],
             dtype=bool,
         )
-    age_arr = np.array(c.age, dtype=np.int64)
-    min_age_arr = np.array(c.min_age, dtype=np.int64)
+    age_arr = _int_array(c.age, "student", "age", student_ids)
+    min_age_arr = _int_array(c.min_age, "offer", "min_age", offer_ids)
     why = np.where(level_ok, 0, INELIGIBLE_LEVEL)
     why |= np.where(age_arr[pref_student] >= min_age_arr[pref_offer], 0, INELIGIBLE_AGE)
     why |= np.where(offer_guidance[pref_offer] >= need[pref_student], 0, INELIGIBLE_GUIDANCE)

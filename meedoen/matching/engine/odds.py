@@ -57,6 +57,8 @@ def odds(instance: Instance, draws: int = 1000, seed: int | None = None) -> Odds
     n = inst.n_students
     width = int(np.diff(inst.pref_ptr).max()) + 1 if n else 1
     counts = np.zeros((n, width), dtype=np.int64)
+    if n == 0:
+        return Odds(inst, draws, counts)
     rng = np.random.default_rng(seed)
     batch = max(1, min(draws, CELLS // max(n, 1)))
     prep = _Prepared(inst)

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from meedoen.matching.__main__ import main
 
@@ -106,6 +108,17 @@ def test_odds(tmp_path, capsys):
         assert sum(row.values()) == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize(
+    "command", [["solve", "--mode", "da"], ["solve", "--mode", "optimal"], ["odds", "--draws", "3"]]
+)
+def test_an_empty_instance_has_an_empty_answer(tmp_path, capsys, command):
+    empty = {"offers": [], "students": []}
+    code, out, err = run(tmp_path, capsys, empty, *command)
+    assert code == 0 and err == ""
+    result = json.loads(out)
+    assert result.get("assignment", result.get("odds")) == {}
+
+
 def test_runs_as_a_module(tmp_path):
     path = tmp_path / "i.json"
     path.write_text(json.dumps(GOOD))
@@ -149,6 +162,9 @@ MALFORMED = {
     "float in preferences": broken(lambda d: d["students"][0]["preferences"].append(2.0)),
     "huge unknown offer": broken(lambda d: d["students"][0]["preferences"].append(2**70)),
     "negative unknown offer": broken(lambda d: d["students"][0]["preferences"].append(-5)),
+    "capacity beyond 64 bits": broken(lambda d: d["offers"][0].update(capacity=2**70)),
+    "min_age beyond 64 bits": broken(lambda d: d["offers"][1].update(min_age=2**64)),
+    "age beyond 64 bits": broken(lambda d: d["students"][2].update(age=-(2**65))),
     "not an object": [1, 2],
     "bad JSON": '{"offers": [',
 }
@@ -166,3 +182,58 @@ def test_missing_file(tmp_path, capsys):
     code = main(["solve", str(tmp_path / "nope.json")])
     out, err = capsys.readouterr()
     assert code != 0 and out == "" and err.count("\n") == 1
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=2)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.sampled_from(["offers", "students"]),
+    st.integers(0, 2),
+    st.sampled_from(
+        [
+            "id",
+            "capacity",
+            "levels",
+            "min_age",
+            "guidance",
+            "priority",
+            "preferences",
+            "level",
+            "age",
+            "lottery",
+            None,
+        ]
+    ),
+    JSON_VALUES,
+    st.sampled_from(["da", "optimal", "odds"]),
+)
+def test_any_damaged_field_is_refused_or_solved_never_a_crash(
+    tmp_path, capsys, kind, i, field, value, mode
+):
+    data = copy.deepcopy(GOOD)
+    records = data[kind]
+    if field is None:  # the whole record replaced
+        records[i % len(records)] = value
+    else:
+        records[i % len(records)][field] = value
+    args = ("odds", "--draws", "3") if mode == "odds" else ("solve", "--mode", mode)
+    code, out, err = run(tmp_path, capsys, data, *args)
+    if code == 0:
+        assert err == "" and len(json.loads(out)["odds" if mode == "odds" else "assignment"]) == 3
+    else:
+        assert code == 2 and out == "" and err.startswith("malformed instance: ")
+        assert err.count("\n") == 1
