@@ -21,7 +21,8 @@ from pathlib import Path
 
 from common import peak_rss_mb  # (importing common puts the project on sys.path)
 
-import meedoen.matching.engine.da_kernel  # noqa: F401  (loads the compiled kernel)
+import meedoen.matching.engine.da_kernel  # noqa: F401  (loads the compiled kernels)
+import meedoen.matching.engine.eligibility  # noqa: F401
 from meedoen.matching.engine import check_stable, load_instance, solve
 from meedoen.matching.engine.decode import loads_instance
 from meedoen.matching.engine.model import gc_paused

@@ -104,15 +104,11 @@ class Instance:
     _entry_order: np.ndarray | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
-        n = len(self.student_ids)
-        lengths = np.diff(self.pref_ptr)
-        at = np.flatnonzero(self.pref_why == 0)  # eligible preferences, in list order
-        self.el_student = np.repeat(np.arange(n, dtype=np.int32), lengths)[at]
-        self.el_offer = self.pref_offer[at]
-        self.el_rank = (at - self.pref_ptr[self.el_student] + 1).astype(np.int32)
-        counts = np.bincount(self.el_student, minlength=n)
-        self.el_ptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(counts, out=self.el_ptr[1:])
+        from .eligibility import eligible_entries  # numba: loaded on first use
+
+        self.el_ptr, self.el_student, self.el_offer, self.el_rank = eligible_entries(
+            self.pref_ptr, self.pref_offer, self.pref_why
+        )
         self.el_key = self.priority_keys(self.lottery)
 
     @property
@@ -303,27 +299,6 @@ def _flat_refs(
     return arr, lengths
 
 
-def _has_duplicate_in_rows(flat: np.ndarray, lengths: np.ndarray) -> int:
-    """Index of the first row that repeats a value, or -1."""
-    n = len(lengths)
-    if n == 0 or len(flat) == 0:
-        return -1
-    width = int(lengths.max())
-    if width * n <= 4 * len(flat) + 1_000_000:
-        pad = np.broadcast_to(-1 - np.arange(width, dtype=np.int64), (n, width)).copy()
-        pad[np.arange(width) < lengths[:, None]] = flat
-        pad.sort(axis=1)
-        dup = (pad[:, 1:] == pad[:, :-1]).any(axis=1)
-    else:
-        rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-        codes = np.sort(rows * (int(flat.max()) + 1) + flat)
-        same = codes[1:] == codes[:-1]
-        dup = np.zeros(n, dtype=bool)
-        dup[(codes[1:][same]) // (int(flat.max()) + 1)] = True
-    hits = np.flatnonzero(dup)
-    return int(hits[0]) if len(hits) else -1
-
-
 def _int_array(col: list, kind: str, name: str, ids: list) -> np.ndarray:
     """A column of integers as int64; one beyond 64 bits is refused, not overflowed."""
     try:
@@ -452,6 +427,8 @@ def _columns(data: Any) -> Columns:
 def assemble(c: Columns) -> Instance:
     """Check what lies across records (unique ids, known references, ranges) and build the
     arrays. The columns' types have been checked."""
+    from .eligibility import first_repeat, ineligible  # numba: loaded on first use
+
     offer_ids, student_ids = c.offer_ids, c.student_ids
     offer_index = _ids(offer_ids, "offer")
     capacity = c.capacity
@@ -473,11 +450,11 @@ def assemble(c: Columns) -> Instance:
     pref_offer, lengths = _flat_refs(
         c.prefs, offer_index, "offer", "preferences", student_ids, "student", c.pref_types
     )
-    dup = _has_duplicate_in_rows(pref_offer, lengths)
-    if dup >= 0:
-        raise _bad(f"student {student_ids[dup]!r} lists the same offer twice")
     pref_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths, out=pref_ptr[1:])
+    dup = first_repeat(pref_ptr, pref_offer, len(offer_ids))
+    if dup >= 0:
+        raise _bad(f"student {student_ids[dup]!r} lists the same offer twice")
 
     # Explicit priority lists: known students, each at most once per list.
     has = [o for o, p in enumerate(priority) if p is not None]
@@ -488,7 +465,9 @@ def assemble(c: Columns) -> Instance:
         prio_student, plen = _flat_refs(
             lists, student_index, "student", "priority", owners, "offer"
         )
-        dup = _has_duplicate_in_rows(prio_student, plen)
+        prio_ptr = np.zeros(len(has) + 1, dtype=np.int64)
+        np.cumsum(plen, out=prio_ptr[1:])
+        dup = first_repeat(prio_ptr, prio_student, n)
         if dup >= 0:
             raise _bad(f"offer {owners[dup]!r} lists the same student twice in its priority")
         prio_offer = np.repeat(np.array(has, dtype=np.int64), plen)
@@ -502,28 +481,25 @@ def assemble(c: Columns) -> Instance:
     level_names = sorted(set(level).union(*map(set, levels)) if levels else set(level))
     code = {name: i for i, name in enumerate(level_names)}
     student_level = np.fromiter(map(code.__getitem__, level), dtype=np.int64, count=len(level))
-    pref_student = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    off_lv = pref_offer
-    st_lv = student_level[pref_student]
-    if len(code) <= 62:
-        masks = np.array(
-            [sum(1 << code[x] for x in lv) if lv else -1 for lv in levels], dtype=np.int64
-        )
-        level_ok = ((masks[off_lv] >> st_lv) & 1) == 1 if len(off_lv) else np.ones(0, bool)
-    else:  # many distinct level names: slower, still linear
-        sets = [frozenset(code[x] for x in lv) for lv in levels]
-        level_ok = np.array(
-            [
-                not sets[o] or lv_ in sets[o]
-                for o, lv_ in zip(off_lv.tolist(), st_lv.tolist(), strict=True)
-            ],
-            dtype=bool,
-        )
+    lv_ptr = np.zeros(len(levels) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, levels), dtype=np.int64, count=len(levels)), out=lv_ptr[1:])
+    lv_code = np.fromiter(
+        map(code.__getitem__, chain.from_iterable(levels)), dtype=np.int64, count=int(lv_ptr[-1])
+    )
     age_arr = _int_array(c.age, "student", "age", student_ids)
     min_age_arr = _int_array(c.min_age, "offer", "min_age", offer_ids)
-    why = np.where(level_ok, 0, INELIGIBLE_LEVEL)
-    why |= np.where(age_arr[pref_student] >= min_age_arr[pref_offer], 0, INELIGIBLE_AGE)
-    why |= np.where(offer_guidance[pref_offer] >= need[pref_student], 0, INELIGIBLE_GUIDANCE)
+    pref_offer = pref_offer.astype(np.int32)
+    why = ineligible(
+        pref_ptr,
+        pref_offer,
+        student_level,
+        lv_ptr,
+        lv_code,
+        age_arr,
+        min_age_arr,
+        need,
+        offer_guidance,
+    )
     return Instance(
         offer_ids=offer_ids,
         student_ids=student_ids,
@@ -531,8 +507,8 @@ def assemble(c: Columns) -> Instance:
         need=need,
         lottery=lottery_arr,
         pref_ptr=pref_ptr,
-        pref_offer=pref_offer.astype(np.int32),
-        pref_why=why.astype(np.uint8),
+        pref_offer=pref_offer,
+        pref_why=why,
         prio_offer=prio_offer,
         prio_student=prio_student,
         prio_pos=prio_pos,
