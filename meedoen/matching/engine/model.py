@@ -149,15 +149,13 @@ class Instance:
         key = self.default_order(lottery)[self.el_student]
         if len(self.prio_offer) == 0:
             return key
-        listed = self.prio_len[self.el_offer]
-        has_list = listed >= 0
-        key = key + np.where(has_list, listed, 0)
+        idx = np.flatnonzero(self.prio_len[self.el_offer] >= 0)  # at offers with a list
+        key[idx] += self.prio_len[self.el_offer[idx]]
         # Students on an offer's list get their position there instead.
         n = self.n_students
         codes = self.prio_offer.astype(np.int64) * n + self.prio_student
         order = np.argsort(codes)
         codes, pos = codes[order], self.prio_pos[order]
-        idx = np.flatnonzero(has_list)
         want = self.el_offer[idx].astype(np.int64) * n + self.el_student[idx]
         at = np.searchsorted(codes, want)
         at_ok = at < len(codes)
@@ -218,6 +216,14 @@ class _Index:
         if self._map is None:
             self._map = dict(zip(self.col, range(len(self.col)), strict=True))
         return self._map
+
+    def map_for(self, lists: list, total: int) -> dict:
+        """A map that holds at least every id in ``lists`` that exists. For a few references
+        among many ids (priority lists), only those are looked for: cheaper than mapping all."""
+        if self._map is not None or 8 * total >= len(self.col):
+            return self.map
+        wanted = set(chain.from_iterable(lists))
+        return {v: i for i, v in enumerate(self.col) if v in wanted}
 
     def table(self) -> tuple | None:
         """For integer ids: (lowest id, array id - lowest -> position or -1), if compact."""
@@ -285,13 +291,14 @@ def _flat_refs(
             arr[~inside] = -1
             if total == 0 or arr.min() >= 0:
                 return arr, lengths
-    mapped = list(map(index.map.get, chain.from_iterable(lists)))
+    mapping = index.map_for(lists, total)
+    mapped = list(map(mapping.get, chain.from_iterable(lists)))
     try:
         arr = np.array(mapped, dtype=np.int64)
     except TypeError:
         for j, ids in enumerate(lists):
             for v in ids:
-                if v not in index.map:
+                if v not in mapping:
                     raise _bad(
                         f"{owner_kind} {owners[j]!r}: unknown {kind} {v!r} in {what}"
                     ) from None

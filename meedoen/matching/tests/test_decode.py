@@ -106,3 +106,20 @@ def test_a_repeated_key_counts_as_the_parser_reads_it():
     # Python's parser keeps the last value of a repeated key; so does the decoder's fallback.
     text = json.dumps(GOOD).replace('"capacity": 1,', '"capacity": "x", "capacity": 1,', 1)
     assert_same(loads_instance(text), load_instance(json.loads(text)))
+
+
+def test_a_short_priority_list_among_many_students():
+    # A few references among many students are looked up without mapping every student.
+    students = [
+        {"id": f"s{i}", "preferences": [1], "level": "havo", "age": 14}
+        | {"guidance": "standard", "lottery": i / 100}
+        for i in range(100)
+    ]
+    offer = {"id": 1, "capacity": 2, "levels": [], "min_age": 12, "guidance": "standard"}
+    data = {"offers": [offer | {"priority": ["s70", "s3"]}], "students": students}
+    inst = loads_instance(json.dumps(data))
+    assert inst.prio_student.tolist() == [70, 3] and inst.prio_pos.tolist() == [0, 1]
+    assert_same(inst, load_instance(data))
+    data["offers"][0]["priority"].append("s100")
+    with pytest.raises(MalformedInstance, match="unknown student 's100' in priority"):
+        loads_instance(json.dumps(data))
