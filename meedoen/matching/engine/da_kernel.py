@@ -10,7 +10,10 @@ without an explicit priority list ranks students in that same default order, so 
 enters after everyone better than them is never let go there, and displacement chains happen
 only at offers with an explicit list. Most students walk their list once.
 
-Compiled with ``cache=True`` like :mod:`.flow`, and eagerly for the one signature it is called
+:func:`da_draws` runs it for many lottery draws of one instance in one call (the odds): per
+draw only the priority keys and the entry order change, and the work arrays are reused.
+
+Compiled with ``cache=True`` like :mod:`.flow`, and eagerly for the signatures they are called
 with, so importing this module loads the machine code (an import cost, paid once per process).
 """
 
@@ -19,26 +22,23 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-_SIGNATURE = "int64[:](int64[:], int64[:], int32[:], int64[:], int32[:], int64[:])"
+
+def _jit(signature=None):
+    def wrap(fn):
+        args = (signature,) if signature else ()
+        try:
+            return njit(*args, cache=True, nogil=True)(fn)
+        except RuntimeError:  # "no locator available": nowhere to cache, compile per process
+            return njit(*args, nogil=True)(fn)
+
+    return wrap
 
 
-def _jit(fn):
-    try:
-        return njit(_SIGNATURE, cache=True, nogil=True)(fn)
-    except RuntimeError:  # "no locator available": nowhere to cache, compile per process
-        return njit(_SIGNATURE, nogil=True)(fn)
-
-
-@_jit
-def deferred_acceptance(cap, ptr, off, key, student, order):
-    """Per student, the eligible entry (index into ``off``) they are assigned by, or -1.
-
-    ``ptr``/``off``/``key``/``student``: eligible preferences in CSR form with the offer, the
-    student's priority key there (smaller is better, distinct within an offer) and the student.
-    ``order``: the students in the order they enter."""
-    n = len(ptr) - 1
+@_jit()
+def _slots(cap, off):
+    """Start of each offer's slice of the slot array. A capacity above the number of
+    applicants never binds (and would only cost memory)."""
     m = len(cap)
-    # A capacity above the number of applicants never binds (and would only cost memory).
     applicants = np.zeros(m, dtype=np.int64)
     for k in range(len(off)):
         applicants[off[k]] += 1
@@ -46,11 +46,18 @@ def deferred_acceptance(cap, ptr, off, key, student, order):
     start[0] = 0
     for o in range(m):
         start[o + 1] = start[o] + min(max(cap[o], 0), applicants[o])
-    heap = np.empty(start[m], dtype=np.int64)  # held entries, a max-heap by key per offer
-    count = np.zeros(m, dtype=np.int64)
-    nxt = ptr[:-1].copy()
-    at = np.full(n, -1, dtype=np.int64)
-    stack = np.empty(n, dtype=np.int64)
+    return start
+
+
+@_jit()
+def _run(start, ptr, off, key, student, order, heap, count, nxt, at, stack):
+    """DA into ``at`` (per student the entry assigned, or -1); the other arrays are work
+    space of the right sizes, overwritten."""
+    n = len(ptr) - 1
+    count[:] = 0
+    for s in range(n):
+        nxt[s] = ptr[s]
+        at[s] = -1
     top = 0
     for i in range(n - 1, -1, -1):
         stack[top] = order[i]
@@ -99,4 +106,64 @@ def deferred_acceptance(cap, ptr, off, key, student, order):
         else:
             stack[top] = s  # refused: propose again
             top += 1
+
+
+@_jit("int64[:](int64[:], int64[:], int32[:], int64[:], int32[:], int64[:])")
+def deferred_acceptance(cap, ptr, off, key, student, order):
+    """Per student, the eligible entry (index into ``off``) they are assigned by, or -1.
+
+    ``ptr``/``off``/``key``/``student``: eligible preferences in CSR form with the offer, the
+    student's priority key there (smaller is better, distinct within an offer) and the student.
+    ``order``: the students in the order they enter."""
+    n = len(ptr) - 1
+    start = _slots(cap, off)
+    at = np.empty(n, dtype=np.int64)
+    _run(
+        start,
+        ptr,
+        off,
+        key,
+        student,
+        order,
+        np.empty(start[-1], dtype=np.int64),
+        np.zeros(len(cap), dtype=np.int64),
+        np.empty(n, dtype=np.int64),
+        at,
+        np.empty(n, dtype=np.int64),
+    )
     return at
+
+
+@_jit(
+    "int64[:, :](int64[:], int64[:], int32[:], int32[:], int32[:], int64[:], int64[:], "
+    "int64[:, :], int64[:, :])"
+)
+def da_draws(cap, ptr, off, student, rank, base, flag, orders, counts):
+    """DA for each row of ``orders`` (a draw's default order of the students, first first):
+    per draw and student the entry assigned, or -1. Entry ``e``'s priority key in a draw is
+    ``base[e] + flag[e] * place``, with ``place`` the student's position in that draw's order.
+    When ``counts`` has a row per student, each draw also adds one to ``counts[s, r]``: the
+    rank ``r`` (as listed, ``rank[e]``) of what student ``s`` got, 0 for no place."""
+    b, n = orders.shape
+    start = _slots(cap, off)
+    heap = np.empty(start[-1], dtype=np.int64)
+    count = np.zeros(len(cap), dtype=np.int64)
+    nxt = np.empty(n, dtype=np.int64)
+    stack = np.empty(n, dtype=np.int64)
+    place = np.empty(n, dtype=np.int64)
+    key = np.empty(len(off), dtype=np.int64)
+    out = np.empty((b, n), dtype=np.int64)
+    tally = counts.shape[0] == n
+    for d in range(b):
+        order = orders[d]
+        for i in range(n):
+            place[order[i]] = i
+        for e in range(len(off)):
+            key[e] = base[e] + flag[e] * place[student[e]]
+        at = out[d]
+        _run(start, ptr, off, key, student, order, heap, count, nxt, at, stack)
+        if tally:
+            for s in range(n):
+                k = at[s]
+                counts[s, rank[k] if k >= 0 else 0] += 1
+    return out
