@@ -1,8 +1,9 @@
-"""The matching engine: plain Python and numpy (scipy for the optimal mode), no Django.
+"""The matching engine: plain Python, numpy and compiled kernels (numba), no Django.
 
 Public API - what the platform calls::
 
     inst = build(offers=[Offer(...)], students=[Student(...)])   # or load_instance(json_dict)
+    # or, from JSON text: decode.loads_instance(raw_bytes)
     result = solve(inst, "da")          # or "optimal"
     result.assignment()                 # {student id: offer id or None}
     result.stats()                      # assigned, unassigned, rank_histogram, ...
@@ -10,6 +11,9 @@ Public API - what the platform calls::
     odds(inst, draws=1000, seed=7).probabilities()
 
 ``MalformedInstance`` is raised, with a one-line reason, for anything that cannot be matched.
+
+The kernels (``da_kernel``, ``eligibility``, ``flow``) are imported on first use: a process
+that never matches does not pay numba's import.
 """
 
 from __future__ import annotations
