@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meedoen.matching.engine import check_feasible, load_instance, solve
+from meedoen.matching.engine import check_feasible, da_reference, load_instance, solve
 from meedoen.matching.engine.optimal import optimal_assignment, optimal_assignment_scipy
 
 from .instances import instances
@@ -107,20 +107,30 @@ def test_kernel_on_degenerate_instances():
 
 
 def test_first_call_in_a_fresh_process_with_a_fresh_cache(tmp_path):
-    # A new process compiles into an empty cache (first run), then loads from it (second run):
-    # both must give the optimum.
+    # A new process compiles every kernel (validation, DA, odds, optimal) into an empty cache
+    # (first run), then loads them from it (second run): both must give the same answers.
     rng = np.random.default_rng(3)
     data = flow_instance(rng, n=300, m=40)
     inst = load_instance(data)
-    expected = objective(inst, optimal_assignment_scipy(inst))
+    da = da_reference(inst)
+    expected = (
+        *objective(inst, optimal_assignment_scipy(inst)),
+        int((da >= 0).sum()),
+        int(da.sum()),
+        3 * inst.n_students,
+    )
     path = tmp_path / "instance.json"
     path.write_text(json.dumps(data))
     script = (
         "import json, sys\n"
         "from meedoen.matching.engine import load_instance, solve\n"
         "inst = load_instance(json.loads(open(sys.argv[1]).read()))\n"
+        "from meedoen.matching.engine import odds\n"
         "e = solve(inst, 'optimal').entry\n"
-        "print(int((e >= 0).sum()), int(inst.el_rank[e[e >= 0]].sum()))\n"
+        "d = solve(inst, 'da').entry\n"
+        "c = odds(inst, 3, seed=1).counts\n"
+        "print(int((e >= 0).sum()), int(inst.el_rank[e[e >= 0]].sum()),"
+        " int((d >= 0).sum()), int(d.sum()), int(c.sum()))\n"
     )
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
     root = Path(__file__).resolve().parents[3]
@@ -134,7 +144,8 @@ def test_first_call_in_a_fresh_process_with_a_fresh_cache(tmp_path):
             check=True,
         ).stdout.split()
         assert tuple(map(int, out)) == expected
-    assert any((tmp_path / "cache").rglob("*.nbi")), "the compiled kernel was not cached"
+    cached = {p.name.split(".")[0] for p in (tmp_path / "cache").rglob("*.nbi")}
+    assert {"flow", "da_kernel", "eligibility"} <= cached, cached
 
 
 def test_kernel_compiles_without_a_writable_cache(monkeypatch):
