@@ -19,6 +19,7 @@ from meedoen.planning import services as planning_services
 from meedoen.planning.workflows import PeriodStatus
 from meedoen.rounds import services as round_services
 from meedoen.rounds.models import Round, RoundStudent
+from meedoen.rounds.tests.factories import block_period
 from meedoen.rounds.workflows import RoundStatus
 from meedoen.stagebank.tests.helpers import make_offer
 
@@ -43,17 +44,13 @@ def period(personas):
     w = personas
     today = timezone.localdate()
     start = today + datetime.timedelta(days=14)
-    period = planning_services.period_create(
-        actor=w.coordinator,
-        school=w.school_a,
-        cohort=w.class_a1.cohort,
-        classes=[],
-        format="block",
-        kind="individual",
-        start_date=start,
-        end_date=start + datetime.timedelta(days=4),
+    period = block_period(
+        w.coordinator,
+        w.school_a,
+        w.class_a1.cohort,
+        start,
+        start + datetime.timedelta(days=4),
         students=2,
-        hours_per_student=30,
     )
     planning_services.period_transition(
         actor=w.coordinator, period=period, to_status=PeriodStatus.SUBMITTED

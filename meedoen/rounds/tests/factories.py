@@ -17,6 +17,22 @@ from meedoen.stagebank.models import Kind, Vacancy
 from meedoen.stagebank.workflows import VacancyStatus
 
 
+def block_period(actor, school, cohort, start, end, students: int):
+    """An individual block period (30 hours a student) of a cohort, as the round tests use."""
+    return planning_services.period_create(
+        actor=actor,
+        school=school,
+        cohort=cohort,
+        classes=[],
+        format="block",
+        kind="individual",
+        start_date=start,
+        end_date=end,
+        students=students,
+        hours_per_student=30,
+    )
+
+
 def make_offer(organisation, *, title: str, capacity: int = 1, **extra) -> Vacancy:
     fields = {
         "organisation": organisation,
@@ -47,17 +63,13 @@ def make_world(w, *, status: str = "draft"):
     if not hasattr(w, "period"):
         cohort = w.class_a1.cohort
         start = today + datetime.timedelta(days=14)
-        w.period = planning_services.period_create(
-            actor=w.coordinator,
-            school=w.school_a,
-            cohort=cohort,
-            classes=[],
-            format="block",
-            kind="individual",
-            start_date=start,
-            end_date=start + datetime.timedelta(days=4),
+        w.period = block_period(
+            w.coordinator,
+            w.school_a,
+            cohort,
+            start,
+            start + datetime.timedelta(days=4),
             students=5,
-            hours_per_student=30,
         )
         planning_services.period_transition(
             actor=w.coordinator, period=w.period, to_status=PeriodStatus.SUBMITTED
@@ -118,17 +130,13 @@ def make_region_world(w, *, status: str = "open"):
     make_world(w, status="draft")  # period A, students, offers
     today = timezone.localdate()
     if not hasattr(w, "period_b"):
-        w.period_b = planning_services.period_create(
-            actor=w.coordinator2,
-            school=w.school_b,
-            cohort=w.class_b1.cohort,
-            classes=[],
-            format="block",
-            kind="individual",
-            start_date=w.period.start_date,
-            end_date=w.period.end_date,
+        w.period_b = block_period(
+            w.coordinator2,
+            w.school_b,
+            w.class_b1.cohort,
+            w.period.start_date,
+            w.period.end_date,
             students=2,
-            hours_per_student=30,
         )
         w.student_b2 = f.StudentFactory(school_class=w.class_b1, first_name="Bram", last_name="B")
     rnd = services.region_round_create(

@@ -7,9 +7,9 @@ import pytest
 
 from meedoen.core.demo import DemoContext
 from meedoen.placements.models import Placement, Source
-from meedoen.planning import services as planning_services
 from meedoen.rounds import demo
 from meedoen.rounds.models import Round, RoundStudent
+from meedoen.rounds.tests.factories import block_period
 from meedoen.rounds.workflows import RoundStatus
 
 pytestmark = pytest.mark.django_db
@@ -19,17 +19,13 @@ def test_seed_publishes_a_round_with_the_student_and_delete_removes_it(world):
     w = world
     w.extra[0].guidance_level = "intensive"
     w.extra[0].save()
-    planning_services.period_create(
-        actor=w.coordinator2,
-        school=w.school_b,
-        cohort=w.class_b1.cohort,
-        classes=[],
-        format="block",
-        kind="individual",
-        start_date=w.period.start_date,
-        end_date=w.period.end_date,
+    block_period(
+        w.coordinator2,
+        w.school_b,
+        w.class_b1.cohort,
+        w.period.start_date,
+        w.period.end_date,
         students=1,
-        hours_per_student=30,
     )
     ctx = DemoContext(
         rng=random.Random(3),

@@ -12,10 +12,10 @@ from rest_framework.test import APIClient
 
 from meedoen.core.errors import ServiceError
 from meedoen.core.tests import factories as f
-from meedoen.planning import services as planning_services
 from meedoen.rounds import services
 from meedoen.rounds.models import Round, RoundStudent
 from meedoen.rounds.selectors import enrollable_periods
+from meedoen.rounds.tests.factories import block_period
 
 pytestmark = pytest.mark.django_db
 
@@ -37,17 +37,13 @@ def _year_two_period(w):
         f.StudentFactory(school_class=school_class, first_name=name, last_name="Tweede")
         for name in ("Eva", "Finn")
     ]
-    return planning_services.period_create(
-        actor=w.coordinator,
-        school=w.school_a,
-        cohort=cohort,
-        classes=[],
-        format="block",
-        kind="individual",
-        start_date=w.period.start_date,
-        end_date=w.period.end_date,
+    return block_period(
+        w.coordinator,
+        w.school_a,
+        cohort,
+        w.period.start_date,
+        w.period.end_date,
         students=2,
-        hours_per_student=30,
     )
 
 
