@@ -27,8 +27,6 @@ student is assigned by, or -1.
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import dijkstra, maximum_flow
 
 from .model import Instance
 
@@ -76,6 +74,9 @@ def optimal_assignment_scipy(inst: Instance) -> np.ndarray:
 
     Slower; kept as an independent implementation the tests compare the kernel with.
     """
+    from scipy.sparse import csr_array  # only the tests and benchmarks use this solver
+    from scipy.sparse.csgraph import dijkstra, maximum_flow
+
     n, m = inst.n_students, inst.n_offers
     student = inst.el_student.astype(np.int64)
     offer = inst.el_offer.astype(np.int64)
