@@ -31,21 +31,23 @@ from .forms import CriterionForm, ReviewForm, SearchForm, VacancyForm
 from .geo import direction, haversine_km
 from .models import QualityCriterion, Vacancy
 from .selectors import (
-    PAGE_SIZE,
     SearchParams,
     broker_overview,
     organisations_writable_by,
     published_vacancies,
     results_cache_key,
+    results_lifetime,
     results_ttl,
     school_origin,
+    search_page,
     student_of,
+    taken_places,
     vacancies_managed_by,
     vacancies_reviewable_by,
     vacancies_visible_to,
-    vacancy_search,
     with_places,
 )
+from .templatetags.bank import fill_places, marked_offer_ids
 from .workflows import TRANSITIONS, VISIBLE, VacancyStatus
 
 S = VacancyStatus
@@ -67,31 +69,39 @@ def _student_defaults(student, origin) -> dict:
     return defaults
 
 
-def _paged(request: HttpRequest, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    with_places(page.object_list)
+def _query_without_page(request: HttpRequest) -> str:
+    """The query string for the pager's links: the filters, not the page."""
     query = request.GET.copy()
     query.pop("page", None)
-    return page, query.urlencode()
+    return query.urlencode()
+
+
+def _with_places_left(results_html: str) -> str:
+    """The results with each card's places left, counted now (one grouped query)."""
+    vacancy_ids = marked_offer_ids(results_html)
+    return fill_places(results_html, taken_places(vacancy_ids) if vacancy_ids else {})
 
 
 def _bank_html(request, queryset, params: SearchParams, form, notes, *, public: bool):
-    """The filter form and the results (count, cards, pages) as HTML, cached for a short
-    while by everything they depend on: the query string, the resolved search (a
-    student's defaults, the origin), the language, public or not, and the bank's version
-    (bumped after every change of an offer)."""
+    """The filter form and the results (count, cards, pages) as HTML, cached by everything
+    they depend on: the query string, the resolved search (a student's defaults, the
+    origin), the language, public or not, and the bank's version (bumped after every
+    change of an offer). Places left are not part of the cached HTML: they are filled in
+    on every request, so the results can be kept until the bank changes
+    (``selectors.results_lifetime``), except those of "only with places left", whose
+    offers change with every placement and are kept ``results_ttl()`` seconds."""
     key = results_cache_key(
         get_language(), sorted(request.GET.lists()), repr(params), public, repr(notes)
     )
-    ttl = results_ttl()
-    cached = cache.get(key) if ttl else None
+    lifetime = results_lifetime(open_only=params.open_only)
+    cached = cache.get(key) if lifetime else None
     if cached is None:
-        page, query = _paged(request, vacancy_search(queryset, params))
+        page = search_page(queryset, params, request.GET.get("page"))
         context = {
             "request": request,
             "form": form,
             "page": page,
-            "query": query,
+            "query": _query_without_page(request),
             "notes": notes,
             "origin": params.origin,
             "public": public,
@@ -102,10 +112,10 @@ def _bank_html(request, queryset, params: SearchParams, form, notes, *, public: 
             render_to_string("stagebank/_search_form.html", context),
             render_to_string("stagebank/_results.html", context),
         )
-        if ttl:
-            cache.set(key, cached, ttl)
+        if lifetime:
+            cache.set(key, cached, lifetime)
     # Rendered by our own templates, which escape every value.
-    return mark_safe(cached[0]), mark_safe(cached[1])  # noqa: S308
+    return mark_safe(cached[0]), _with_places_left(cached[1])  # noqa: S308
 
 
 def _render_bank(request, template: str, context: dict) -> HttpResponse:
@@ -572,7 +582,9 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def embed(request: HttpRequest) -> HttpResponse:
     """A minimal list for a broker's own website, allowed inside an iframe."""
     form, params, notes = _public_search(request)
-    page, query = _paged(request, vacancy_search(published_vacancies(), params))
+    page = search_page(published_vacancies(), params, request.GET.get("page"))
     return render(
-        request, "stagebank/embed.html", {"page": page, "query": query, "region": params.region_id}
+        request,
+        "stagebank/embed.html",
+        {"page": page, "query": _query_without_page(request), "region": params.region_id},
     )
