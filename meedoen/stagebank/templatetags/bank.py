@@ -15,12 +15,17 @@ then live as long as the offers themselves are unchanged.
 import re
 
 from django import forms, template
-from django.template.defaultfilters import date as date_format
 from django.template.defaultfilters import floatformat, truncatewords
 from django.urls import reverse
+from django.utils.dates import MONTHS_3
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
+
+from meedoen.directory.models import Sector
+from meedoen.students.models import GuidanceLevel
+
+from ..models import WEEKDAYS, Kind
 
 register = template.Library()
 
@@ -104,6 +109,17 @@ def marked_offer_ids(html: str) -> list[int]:
     return [int(pk) for pk, _ in PLACES_RE.findall(html)]
 
 
+def _labels(choices) -> dict:
+    """Escaped labels of ``choices`` in the current language, looked up once per page
+    (``get_FOO_display`` rebuilds its choices on every call)."""
+    return {value: escape(str(label)) for value, label in choices}
+
+
+def _day(value, months: dict) -> str:
+    """``value|date:"j M Y"`` (``months``: the ``M`` of each month, as ``DateFormat``)."""
+    return f"{value.day} {months[value.month]} {value.year:04d}"
+
+
 @register.simple_tag(takes_context=True)
 def offer_cards(context, vacancies) -> SafeString:
     """The result cards of a page of offers (``selectors.search_page``), each with a
@@ -114,7 +130,10 @@ def offer_cards(context, vacancies) -> SafeString:
     suffix = f"?region={escape(region)}" if region else ""
     # One reverse for the page: the id is the only part of the path that changes.
     url = reverse(context["detail_url"], args=[987654321]).replace("987654321", "{}")
-    standard = "standard"
+    months = {month: escape(str(name).title()) for month, name in MONTHS_3.items()}
+    sectors, kinds = _labels(Sector.choices), _labels(Kind.choices)
+    guidance_levels = {value: escape(str(label).lower()) for value, label in GuidanceLevel.choices}
+    weekdays = _labels(WEEKDAYS)
     guidance = escape(gettext("Guidance"))
     cards = []
     for v in vacancies:
@@ -127,14 +146,14 @@ def offer_cards(context, vacancies) -> SafeString:
         hours = ngettext("%(n)s hour", "%(n)s hours", v.expected_hours) % {"n": v.expected_hours}
         age = gettext("from %(age)s years") % {"age": v.min_age}
         extra = ""
-        if v.guidance_offered != standard:
-            extra = (
-                f'<li class="tag">{guidance}: '
-                f"{escape(v.get_guidance_offered_display().lower())}</li>"
-            )
-        when = f"{date_format(v.start_date, 'j M Y')} – {date_format(v.end_date, 'j M Y')}"
+        if v.guidance_offered != GuidanceLevel.STANDARD:
+            label = guidance_levels.get(v.guidance_offered) or escape(v.guidance_offered)
+            extra = f'<li class="tag">{guidance}: {label}</li>'
+        when = f"{_day(v.start_date, months)} – {_day(v.end_date, months)}"
         if v.weekdays:
-            when += " · " + ", ".join(escape(label) for label in v.weekday_labels())
+            when += " · " + ", ".join(weekdays.get(d) or escape(d) for d in sorted(v.weekdays))
+        sector = sectors.get(v.sector) or escape(v.sector)
+        kind = kinds.get(v.kind) or escape(v.kind)
         cards.append(
             f'<li class="offer-card">\n'
             f'  <h2 class="offer-title"><a href="{url.format(v.pk)}{suffix}">'
@@ -142,8 +161,8 @@ def offer_cards(context, vacancies) -> SafeString:
             f'  <p class="offer-org">{org}</p>\n'
             f'  <p class="offer-desc">{escape(truncatewords(v.description, 28))}</p>\n'
             f'  <ul class="tags">\n'
-            f'    <li class="tag tag-{escape(v.sector)}">{escape(v.get_sector_display())}</li>\n'
-            f'    <li class="tag">{escape(v.get_kind_display())}</li>\n'
+            f'    <li class="tag tag-{escape(v.sector)}">{sector}</li>\n'
+            f'    <li class="tag">{kind}</li>\n'
             f'    <li class="tag">{age}</li>\n'
             f'    <li class="tag">{hours}</li>\n'
             f"    {extra}{PLACES_MARKER.format(v.pk, v.capacity)}\n"
