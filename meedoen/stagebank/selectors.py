@@ -449,17 +449,49 @@ def results_lifetime(*, open_only: bool) -> int:
     return max(ttl, int(getattr(settings, "STAGEBANK_RESULTS_MAX_TTL", RESULTS_MAX_TTL)))
 
 
+def new_bank_version() -> int:
+    """A first version that no earlier one can equal (microseconds since 1970), so a
+    version lost from the cache never brings back results of an earlier one."""
+    import time
+
+    return time.time_ns() // 1000
+
+
 def bank_version() -> int:
     from django.core.cache import cache
 
-    return cache.get_or_set(VERSION_KEY, 1, None)
+    return cache.get_or_set(VERSION_KEY, new_bank_version, None)
 
 
 def results_cache_key(*parts) -> str:
     import hashlib
 
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"stagebank:results:{bank_version()}:{digest}"
+    return f"stagebank:results:{digest}"
+
+
+def cached_for_version(key: str):
+    """The bank's version and what is cached under ``key`` for that version (None when
+    nothing is, or only something of an earlier version), in one round trip to the
+    cache: the version is stored with the value (``cache_for_version``), not in the key."""
+    from django.core.cache import cache
+
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = bank_version()
+    entry = found.get(key)
+    if entry is None or entry[0] != version:
+        return version, None
+    return version, entry[1]
+
+
+def cache_for_version(key: str, version: int, value, timeout: int) -> None:
+    """Cache ``value`` as computed at bank ``version`` (read before computing it, so a
+    change made meanwhile makes it stale at once)."""
+    from django.core.cache import cache
+
+    cache.set(key, (version, value), timeout)
 
 
 # ---------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +32,8 @@ from .models import QualityCriterion, Vacancy
 from .selectors import (
     SearchParams,
     broker_overview,
+    cache_for_version,
+    cached_for_version,
     organisations_writable_by,
     published_vacancies,
     results_cache_key,
@@ -94,7 +95,7 @@ def _bank_html(request, queryset, params: SearchParams, form, notes, *, public: 
         get_language(), sorted(request.GET.lists()), repr(params), public, repr(notes)
     )
     lifetime = results_lifetime(open_only=params.open_only)
-    cached = cache.get(key) if lifetime else None
+    version, cached = cached_for_version(key) if lifetime else (None, None)
     if cached is None:
         page = search_page(queryset, params, request.GET.get("page"))
         context = {
@@ -113,7 +114,7 @@ def _bank_html(request, queryset, params: SearchParams, form, notes, *, public: 
             render_to_string("stagebank/_results.html", context),
         )
         if lifetime:
-            cache.set(key, cached, lifetime)
+            cache_for_version(key, version, cached, lifetime)
     # Rendered by our own templates, which escape every value.
     return mark_safe(cached[0]), _with_places_left(cached[1])  # noqa: S308
 
@@ -169,11 +170,11 @@ def search(request: HttpRequest) -> HttpResponse:
     # The same person asking the same question again within the results' lifetime (paging
     # back, htmx re-requests, the default search opened again) gets the page as it was
     # rendered for their session: no student, class, periods or school location to
-    # resolve, no search, no template. The key holds the bank's version, so a changed
+    # resolve, no search, no template. It is stored with the bank's version, so a changed
     # offer is never served from here; the session key and CSRF cookie make it theirs.
     ttl = results_ttl()
     key = _page_cache_key(request) if ttl else None
-    cached = cache.get(key) if key else None
+    version, cached = cached_for_version(key) if key else (None, None)
     if cached is not None:
         response = HttpResponse(cached)
         patch_vary_headers(response, ["HX-Request"])
@@ -190,7 +191,7 @@ def search(request: HttpRequest) -> HttpResponse:
         },
     )
     if key:
-        cache.set(key, response.content, ttl)
+        cache_for_version(key, version, response.content, ttl)
     return response
 
 

@@ -438,3 +438,25 @@ def test_a_changed_offer_is_never_served_from_cached_results(
     other = Client()
     other.force_login(bank.w.coordinator)
     assert bank.c.title not in other.get(url, {"f": "1", "q": "voorlezen"}).content.decode()
+
+
+def test_cached_results_belong_to_one_version_of_the_bank(django_capture_on_commit_callbacks):
+    from meedoen.stagebank.selectors import (
+        VERSION_KEY,
+        bank_version,
+        cache_for_version,
+        cached_for_version,
+    )
+    from meedoen.stagebank.services import bank_changed
+
+    version, nothing = cached_for_version("stagebank:results:x")
+    assert nothing is None and version == bank_version()
+    cache_for_version("stagebank:results:x", version, "html", 60)
+    assert cached_for_version("stagebank:results:x") == (version, "html")
+    with django_capture_on_commit_callbacks(execute=True):
+        bank_changed()
+    assert cached_for_version("stagebank:results:x")[1] is None
+    # A version lost from the cache starts anew, never at one that was used before.
+    cache_for_version("stagebank:results:x", bank_version(), "html", 60)
+    cache.delete(VERSION_KEY)
+    assert cached_for_version("stagebank:results:x")[1] is None
