@@ -8,6 +8,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meedoen.core.errors import ServiceError
 from meedoen.core.policy import access_or_404, principal_for
-from meedoen.directory.models import Region
+from meedoen.directory.models import Region, Role
 
 from . import services
 from .forms import CriterionForm, ReviewForm, SearchForm, VacancyForm
@@ -128,9 +129,27 @@ def _render_bank(request, template: str, context: dict) -> HttpResponse:
     return response
 
 
+def _session_student(request: HttpRequest):
+    """The signed-in student with class, school and location (``student_of``), kept per
+    browser session for ``results_ttl()`` seconds, as the session's pages are: a student's
+    next search in the same session does not read their record again."""
+    if Role.STUDENT not in principal_for(request.user).roles:
+        return None
+    ttl = results_ttl()
+    session_key = request.session.session_key
+    if not ttl or not session_key:
+        return student_of(request.user)
+    key = f"stagebank:student:{session_key}:{request.user.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = student_of(request.user) or False
+        cache.set(key, found, ttl)
+    return found or None
+
+
 def _search_fragments(request: HttpRequest) -> tuple[str, str, bool]:
     """The filter form and results for this person and query, with a student's defaults."""
-    student = student_of(request.user)
+    student = _session_student(request)
     data = request.GET
     defaults_applied = False
     if student is not None and "f" not in request.GET:

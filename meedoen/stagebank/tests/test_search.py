@@ -460,3 +460,28 @@ def test_cached_results_belong_to_one_version_of_the_bank(django_capture_on_comm
     cache_for_version("stagebank:results:x", bank_version(), "html", 60)
     cache.delete(VERSION_KEY)
     assert cached_for_version("stagebank:results:x")[1] is None
+
+
+def _reads_student(query) -> bool:
+    return query["sql"].startswith('SELECT "students_student"."id"')
+
+
+def test_a_students_next_search_in_the_session_does_not_read_the_student_again(
+    personas, client, settings
+):
+    settings.DEMO_SKIP_MFA = True
+    make_offer(personas, title="Voorlezen in de bibliotheek")
+    _signed_in_browser(client, personas.student_user)
+    url = reverse("stagebank:search")
+    with CaptureQueriesContext(connection) as first:
+        client.get(url, {"q": "voorlezen"})
+    with CaptureQueriesContext(connection) as second:
+        page = client.get(url, {"q": "bibliotheek"})
+    assert any(_reads_student(q) for q in first)
+    assert not any(_reads_student(q) for q in second)
+    assert b"Voorlezen in de bibliotheek" in page.content
+    # With caching off, every request reads it.
+    settings.STAGEBANK_RESULTS_TTL = 0
+    with CaptureQueriesContext(connection) as uncached:
+        client.get(url, {"q": "boek"})
+    assert any(_reads_student(q) for q in uncached)
