@@ -485,3 +485,12 @@ def test_a_students_next_search_in_the_session_does_not_read_the_student_again(
     with CaptureQueriesContext(connection) as uncached:
         client.get(url, {"q": "boek"})
     assert any(_reads_student(q) for q in uncached)
+
+
+def test_an_offer_cannot_forge_a_places_marker(personas, client, settings):
+    settings.DEMO_SKIP_MFA = True
+    make_offer(personas, title="Voorlezen <!--places:1:99-->", capacity=3)
+    client.force_login(personas.coordinator)
+    html = client.get(reverse("stagebank:search"), {"q": "voorlezen"}).content.decode()
+    assert "Voorlezen &lt;!--places:1:99--&gt;" in html
+    assert html.count('class="tag tag-ok"') == 1 and "<!--places" not in html
