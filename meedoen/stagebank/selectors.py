@@ -23,8 +23,20 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -56,6 +68,25 @@ TAKING_STATES = list(
     )
 )
 SORTS = ("relevance", "distance", "newest", "start")
+# The columns a result card shows (``templatetags.bank.offer_cards``): a page of results
+# reads these, not the address, activities or group sizes of every offer.
+CARD_FIELDS = (
+    "title",
+    "description",
+    "city",
+    "sector",
+    "kind",
+    "min_age",
+    "expected_hours",
+    "guidance_offered",
+    "capacity",
+    "start_date",
+    "end_date",
+    "weekdays",
+    "organisation__name",
+)
+# A page number past this is treated as "the last page" (and never reaches SQL's OFFSET).
+MAX_PAGE = 100_000
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_WORDS = 8
 
@@ -339,6 +370,42 @@ def vacancy_search(queryset: QuerySet[Vacancy], params: SearchParams) -> QuerySe
     return qs.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
 
+def page_number(value) -> int:
+    """The page asked for: a whole number from 1, else 1; huge numbers mean the last."""
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+def search_page(queryset: QuerySet[Vacancy], params: SearchParams, number=1) -> Page:
+    """One page of ``vacancy_search`` with the number of results, in one query: the
+    count is a window over the same rows (``COUNT(*) OVER ()``), so a page costs one
+    scan instead of a ``COUNT`` and a page query. Only a page past the end needs a
+    second look (the count, then the last page), as ``Paginator.get_page`` would.
+    The offers carry the card's columns (``CARD_FIELDS``) and ``distance``/``rank``
+    when the search computes them; ``places_left`` is not set (see ``with_places``)."""
+    number = page_number(number)
+    found = (
+        vacancy_search(queryset, params)
+        .only(*CARD_FIELDS)
+        .annotate(total_found=Window(Count("pk")))
+    )
+    rows = list(found[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    if rows:
+        total = rows[0].total_found
+    elif number == 1:
+        total = 0
+    else:
+        total = vacancy_search(queryset, params).count()
+        number = max(1, -(-total // PAGE_SIZE))
+        rows = list(found[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]) if total else []
+    paginator = Paginator([], PAGE_SIZE)
+    paginator.count = total  # known from the window; Paginator would query it again
+    return Page(rows, number, paginator)
+
+
 # ---------------------------------------------------------------------------
 # The bank's version: cached search results are keyed by it.
 # ---------------------------------------------------------------------------
@@ -347,6 +414,11 @@ VERSION_KEY = "stagebank:version"
 # Seconds a results page is cached; bounds staleness where the cache is not shared
 # between processes (LocMem). settings.STAGEBANK_RESULTS_TTL = 0 switches caching off.
 RESULTS_TTL = 30
+# Seconds search results (without places left, which are filled in per request) are
+# kept in a cache shared by all processes: a change of an offer bumps the version at
+# once; this bounds what the version does not cover (an organisation's new name on its
+# cards). settings.STAGEBANK_RESULTS_MAX_TTL.
+RESULTS_MAX_TTL = 600
 
 
 def results_ttl() -> int:
@@ -355,17 +427,71 @@ def results_ttl() -> int:
     return int(getattr(settings, "STAGEBANK_RESULTS_TTL", RESULTS_TTL))
 
 
+def cache_is_shared() -> bool:
+    """Whether every process sees the same cache (and so the same bank version)."""
+    from django.conf import settings
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith(("LocMemCache", "DummyCache"))
+
+
+def results_lifetime(*, open_only: bool) -> int:
+    """Seconds cached search results are kept: until the bank changes (at most
+    ``RESULTS_MAX_TTL``) where the cache is shared; ``results_ttl()`` where each process
+    keeps its own (another process's change does not reach its version) and for "only
+    with places left", whose set of offers changes with placements, not with the version.
+    0 when caching is off."""
+    from django.conf import settings
+
+    ttl = results_ttl()
+    if not ttl or open_only or not cache_is_shared():
+        return ttl
+    return max(ttl, int(getattr(settings, "STAGEBANK_RESULTS_MAX_TTL", RESULTS_MAX_TTL)))
+
+
+def new_bank_version() -> int:
+    """A first version that no earlier one can equal (microseconds since 1970), so a
+    version lost from the cache never brings back results of an earlier one."""
+    import time
+
+    return time.time_ns() // 1000
+
+
 def bank_version() -> int:
     from django.core.cache import cache
 
-    return cache.get_or_set(VERSION_KEY, 1, None)
+    return cache.get_or_set(VERSION_KEY, new_bank_version, None)
 
 
 def results_cache_key(*parts) -> str:
     import hashlib
 
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"stagebank:results:{bank_version()}:{digest}"
+    return f"stagebank:results:{digest}"
+
+
+def cached_for_version(key: str):
+    """The bank's version and what is cached under ``key`` for that version (None when
+    nothing is, or only something of an earlier version), in one round trip to the
+    cache: the version is stored with the value (``cache_for_version``), not in the key."""
+    from django.core.cache import cache
+
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = bank_version()
+    entry = found.get(key)
+    if entry is None or entry[0] != version:
+        return version, None
+    return version, entry[1]
+
+
+def cache_for_version(key: str, version: int, value, timeout: int) -> None:
+    """Cache ``value`` as computed at bank ``version`` (read before computing it, so a
+    change made meanwhile makes it stale at once)."""
+    from django.core.cache import cache
+
+    cache.set(key, (version, value), timeout)
 
 
 # ---------------------------------------------------------------------------

@@ -88,12 +88,12 @@ def bank_changed() -> None:
     def bump() -> None:
         from django.core.cache import cache
 
-        from .selectors import VERSION_KEY
+        from .selectors import VERSION_KEY, new_bank_version
 
         try:
             cache.incr(VERSION_KEY)
         except ValueError:
-            cache.set(VERSION_KEY, 2, None)
+            cache.set(VERSION_KEY, new_bank_version(), None)
 
     transaction.on_commit(bump)
 

@@ -24,28 +24,32 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meedoen.core.errors import ServiceError
 from meedoen.core.policy import access_or_404, principal_for
-from meedoen.directory.models import Region
+from meedoen.directory.models import Region, Role
 
 from . import services
 from .forms import CriterionForm, ReviewForm, SearchForm, VacancyForm
 from .geo import direction, haversine_km
 from .models import QualityCriterion, Vacancy
 from .selectors import (
-    PAGE_SIZE,
     SearchParams,
     broker_overview,
+    cache_for_version,
+    cached_for_version,
     organisations_writable_by,
     published_vacancies,
     results_cache_key,
+    results_lifetime,
     results_ttl,
     school_origin,
+    search_page,
     student_of,
+    taken_places,
     vacancies_managed_by,
     vacancies_reviewable_by,
     vacancies_visible_to,
-    vacancy_search,
     with_places,
 )
+from .templatetags.bank import fill_places, marked_offer_ids
 from .workflows import TRANSITIONS, VISIBLE, VacancyStatus
 
 S = VacancyStatus
@@ -67,31 +71,39 @@ def _student_defaults(student, origin) -> dict:
     return defaults
 
 
-def _paged(request: HttpRequest, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    with_places(page.object_list)
+def _query_without_page(request: HttpRequest) -> str:
+    """The query string for the pager's links: the filters, not the page."""
     query = request.GET.copy()
     query.pop("page", None)
-    return page, query.urlencode()
+    return query.urlencode()
+
+
+def _with_places_left(results_html: str) -> str:
+    """The results with each card's places left, counted now (one grouped query)."""
+    vacancy_ids = marked_offer_ids(results_html)
+    return fill_places(results_html, taken_places(vacancy_ids) if vacancy_ids else {})
 
 
 def _bank_html(request, queryset, params: SearchParams, form, notes, *, public: bool):
-    """The filter form and the results (count, cards, pages) as HTML, cached for a short
-    while by everything they depend on: the query string, the resolved search (a
-    student's defaults, the origin), the language, public or not, and the bank's version
-    (bumped after every change of an offer)."""
+    """The filter form and the results (count, cards, pages) as HTML, cached by everything
+    they depend on: the query string, the resolved search (a student's defaults, the
+    origin), the language, public or not, and the bank's version (bumped after every
+    change of an offer). Places left are not part of the cached HTML: they are filled in
+    on every request, so the results can be kept until the bank changes
+    (``selectors.results_lifetime``), except those of "only with places left", whose
+    offers change with every placement and are kept ``results_ttl()`` seconds."""
     key = results_cache_key(
         get_language(), sorted(request.GET.lists()), repr(params), public, repr(notes)
     )
-    ttl = results_ttl()
-    cached = cache.get(key) if ttl else None
+    lifetime = results_lifetime(open_only=params.open_only)
+    version, cached = cached_for_version(key) if lifetime else (None, None)
     if cached is None:
-        page, query = _paged(request, vacancy_search(queryset, params))
+        page = search_page(queryset, params, request.GET.get("page"))
         context = {
             "request": request,
             "form": form,
             "page": page,
-            "query": query,
+            "query": _query_without_page(request),
             "notes": notes,
             "origin": params.origin,
             "public": public,
@@ -102,10 +114,10 @@ def _bank_html(request, queryset, params: SearchParams, form, notes, *, public: 
             render_to_string("stagebank/_search_form.html", context),
             render_to_string("stagebank/_results.html", context),
         )
-        if ttl:
-            cache.set(key, cached, ttl)
+        if lifetime:
+            cache_for_version(key, version, cached, lifetime)
     # Rendered by our own templates, which escape every value.
-    return mark_safe(cached[0]), mark_safe(cached[1])  # noqa: S308
+    return mark_safe(cached[0]), _with_places_left(cached[1])  # noqa: S308
 
 
 def _render_bank(request, template: str, context: dict) -> HttpResponse:
@@ -117,9 +129,27 @@ def _render_bank(request, template: str, context: dict) -> HttpResponse:
     return response
 
 
+def _session_student(request: HttpRequest):
+    """The signed-in student with class, school and location (``student_of``), kept per
+    browser session for ``results_ttl()`` seconds, as the session's pages are: a student's
+    next search in the same session does not read their record again."""
+    if Role.STUDENT not in principal_for(request.user).roles:
+        return None
+    ttl = results_ttl()
+    session_key = request.session.session_key
+    if not ttl or not session_key:
+        return student_of(request.user)
+    key = f"stagebank:student:{session_key}:{request.user.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = student_of(request.user) or False
+        cache.set(key, found, ttl)
+    return found or None
+
+
 def _search_fragments(request: HttpRequest) -> tuple[str, str, bool]:
     """The filter form and results for this person and query, with a student's defaults."""
-    student = student_of(request.user)
+    student = _session_student(request)
     data = request.GET
     defaults_applied = False
     if student is not None and "f" not in request.GET:
@@ -159,11 +189,11 @@ def search(request: HttpRequest) -> HttpResponse:
     # The same person asking the same question again within the results' lifetime (paging
     # back, htmx re-requests, the default search opened again) gets the page as it was
     # rendered for their session: no student, class, periods or school location to
-    # resolve, no search, no template. The key holds the bank's version, so a changed
+    # resolve, no search, no template. It is stored with the bank's version, so a changed
     # offer is never served from here; the session key and CSRF cookie make it theirs.
     ttl = results_ttl()
     key = _page_cache_key(request) if ttl else None
-    cached = cache.get(key) if key else None
+    version, cached = cached_for_version(key) if key else (None, None)
     if cached is not None:
         response = HttpResponse(cached)
         patch_vary_headers(response, ["HX-Request"])
@@ -180,7 +210,7 @@ def search(request: HttpRequest) -> HttpResponse:
         },
     )
     if key:
-        cache.set(key, response.content, ttl)
+        cache_for_version(key, version, response.content, ttl)
     return response
 
 
@@ -572,7 +602,9 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def embed(request: HttpRequest) -> HttpResponse:
     """A minimal list for a broker's own website, allowed inside an iframe."""
     form, params, notes = _public_search(request)
-    page, query = _paged(request, vacancy_search(published_vacancies(), params))
+    page = search_page(published_vacancies(), params, request.GET.get("page"))
     return render(
-        request, "stagebank/embed.html", {"page": page, "query": query, "region": params.region_id}
+        request,
+        "stagebank/embed.html",
+        {"page": page, "query": _query_without_page(request), "region": params.region_id},
     )

@@ -236,7 +236,9 @@ def test_query_count_does_not_grow_with_page_size(personas, client, settings):
 
 def test_query_count_bound(bank, client, django_assert_max_num_queries):
     client.force_login(bank.w.student_user)
-    with django_assert_max_num_queries(12):
+    # session, user, memberships, student, the student's user (periods), periods, the page
+    # with its count, places taken
+    with django_assert_max_num_queries(8):
         client.get(reverse("stagebank:search"), {"q": "dieren", "near": "school", "open": "on"})
 
 
@@ -320,3 +322,177 @@ def test_no_cached_page_while_messages_wait_or_without_csrf_cookie(personas, cli
     assert _page_cache_key(request) is not None
     request._messages.add(constants.SUCCESS, "Sollicitatie verstuurd")
     assert _page_cache_key(request) is None
+
+
+# ---------------------------------------------------------------------------
+# A page in one query; places left filled in per request; how long results are kept.
+# ---------------------------------------------------------------------------
+
+
+def test_a_page_and_its_count_come_from_one_query(bank):
+    from meedoen.stagebank.selectors import search_page
+
+    with CaptureQueriesContext(connection) as queries:
+        page = search_page(published_vacancies(), SearchParams(sort="newest"), 1)
+    assert len(queries) == 1
+    assert page.paginator.count == 3 and [v.pk for v in page] == ids(sort="newest")
+    for asked in ("abc", "-1", "0", None):
+        assert search_page(published_vacancies(), SearchParams(), asked).number == 1
+    # Past the end: the last page, as Paginator.get_page gives it.
+    past = search_page(published_vacancies(), SearchParams(), 10**12)
+    assert past.number == 1 and past.paginator.count == 3 and len(past) == 3
+    nothing = search_page(published_vacancies(), SearchParams(q="xylofoon"), 5)
+    assert nothing.number == 1 and nothing.paginator.count == 0 and not nothing
+
+
+def test_cards_show_every_fact_of_the_offer(bank, client):
+    client.force_login(bank.w.student_user)
+    response = client.get(reverse("stagebank:search"), {"f": "1", "q": "voetbal"})
+    card = response.content.decode()
+    b = bank.b
+    assert reverse("stagebank:detail", args=[b.pk]) in card
+    assert b.title in card and b.organisation.name in card
+    assert 'class="tag tag-sport"' in card and 'class="tag tag-ok"' in card
+    assert "<!--places" not in card  # every marker is replaced by its tag
+
+
+def test_public_cards_link_to_the_public_page_and_keep_the_region(bank, client):
+    region = bank.b.organisation.region_id
+    response = client.get(reverse("stagebank:public"), {"q": "voetbal", "region": region})
+    html = response.content.decode()
+    assert f"{reverse('stagebank:public_detail', args=[bank.b.pk])}?region={region}" in html
+    assert "<!--places" not in html
+
+
+def _take_all_places(bank):
+    from meedoen.core.tests.factories import PlacementFactory
+
+    PlacementFactory(
+        student=bank.w.student_a2,
+        organisation=bank.w.org_x,
+        vacancy=bank.a,  # capacity 1
+        status=PlacementStatus.APPROVED,
+    )
+
+
+def test_places_left_are_current_while_results_are_cached(bank, client):
+    """A placement does not change the bank's version, so the results stay cached; their
+    places left are counted on every request, so another browser sees the offer full."""
+    from django.test import Client
+
+    url = reverse("stagebank:search")
+    query = {"f": "1", "q": "kinderboerderij"}
+    client.force_login(bank.w.coordinator)
+    first = client.get(url, query).content.decode()
+    assert 'tag tag-ok"' in first and "tag-full" not in first
+    _take_all_places(bank)
+    other = Client()
+    other.force_login(bank.w.coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        again = other.get(url, query).content.decode()
+    assert not any("stagebank_vacancy" in q["sql"] for q in queries)  # from the cache
+    assert "tag-full" in again and 'tag tag-ok"' not in again
+
+
+@pytest.fixture
+def shared_cache(settings, tmp_path):
+    """A cache all processes share (as Redis in production), here on disk."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_results_are_kept_until_the_bank_changes_where_the_cache_is_shared(settings, shared_cache):
+    from meedoen.stagebank.selectors import RESULTS_MAX_TTL, RESULTS_TTL, results_lifetime
+
+    assert results_lifetime(open_only=False) == RESULTS_MAX_TTL
+    # "Only with places left" depends on placements, which do not bump the version.
+    assert results_lifetime(open_only=True) == RESULTS_TTL
+    settings.STAGEBANK_RESULTS_TTL = 0
+    assert results_lifetime(open_only=False) == 0  # caching off is off
+
+
+def test_results_are_kept_briefly_where_each_process_has_its_own_cache(settings):
+    from meedoen.stagebank.selectors import RESULTS_TTL, results_lifetime
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert results_lifetime(open_only=False) == RESULTS_TTL
+
+
+def test_a_changed_offer_is_never_served_from_cached_results(
+    bank, client, shared_cache, django_capture_on_commit_callbacks
+):
+    from meedoen.stagebank import services
+
+    url = reverse("stagebank:search")
+    client.force_login(bank.w.coordinator)
+    assert bank.c.title in client.get(url, {"f": "1", "q": "voorlezen"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vacancy_pause(actor=bank.w.broker, vacancy=bank.c)
+    from django.test import Client
+
+    other = Client()
+    other.force_login(bank.w.coordinator)
+    assert bank.c.title not in other.get(url, {"f": "1", "q": "voorlezen"}).content.decode()
+
+
+def test_cached_results_belong_to_one_version_of_the_bank(django_capture_on_commit_callbacks):
+    from meedoen.stagebank.selectors import (
+        VERSION_KEY,
+        bank_version,
+        cache_for_version,
+        cached_for_version,
+    )
+    from meedoen.stagebank.services import bank_changed
+
+    version, nothing = cached_for_version("stagebank:results:x")
+    assert nothing is None and version == bank_version()
+    cache_for_version("stagebank:results:x", version, "html", 60)
+    assert cached_for_version("stagebank:results:x") == (version, "html")
+    with django_capture_on_commit_callbacks(execute=True):
+        bank_changed()
+    assert cached_for_version("stagebank:results:x")[1] is None
+    # A version lost from the cache starts anew, never at one that was used before.
+    cache_for_version("stagebank:results:x", bank_version(), "html", 60)
+    cache.delete(VERSION_KEY)
+    assert cached_for_version("stagebank:results:x")[1] is None
+
+
+def _reads_student(query) -> bool:
+    return query["sql"].startswith('SELECT "students_student"."id"')
+
+
+def test_a_students_next_search_in_the_session_does_not_read_the_student_again(
+    personas, client, settings
+):
+    settings.DEMO_SKIP_MFA = True
+    make_offer(personas, title="Voorlezen in de bibliotheek")
+    _signed_in_browser(client, personas.student_user)
+    url = reverse("stagebank:search")
+    with CaptureQueriesContext(connection) as first:
+        client.get(url, {"q": "voorlezen"})
+    with CaptureQueriesContext(connection) as second:
+        page = client.get(url, {"q": "bibliotheek"})
+    assert any(_reads_student(q) for q in first)
+    assert not any(_reads_student(q) for q in second)
+    assert b"Voorlezen in de bibliotheek" in page.content
+    # With caching off, every request reads it.
+    settings.STAGEBANK_RESULTS_TTL = 0
+    with CaptureQueriesContext(connection) as uncached:
+        client.get(url, {"q": "boek"})
+    assert any(_reads_student(q) for q in uncached)
+
+
+def test_an_offer_cannot_forge_a_places_marker(personas, client, settings):
+    settings.DEMO_SKIP_MFA = True
+    make_offer(personas, title="Voorlezen <!--places:1:99-->", capacity=3)
+    client.force_login(personas.coordinator)
+    html = client.get(reverse("stagebank:search"), {"q": "voorlezen"}).content.decode()
+    assert "Voorlezen &lt;!--places:1:99--&gt;" in html
+    assert html.count('class="tag tag-ok"') == 1 and "<!--places" not in html
