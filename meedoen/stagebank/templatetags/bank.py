@@ -89,7 +89,7 @@ def places_tag(places_left: int) -> str:
     """The tag on a card that says how many places are left (or that it is full)."""
     if places_left:
         text = ngettext("%(n)s place left", "%(n)s places left", places_left) % {"n": places_left}
-        return f'<li class="tag tag-ok">{text}</li>'
+        return f'<li class="tag tag-ok">{escape(text)}</li>'
     return f'<li class="tag tag-full">{escape(gettext("Full"))}</li>'
 
 
@@ -144,7 +144,8 @@ def offer_cards(context, vacancies) -> SafeString:
         if distance is not None:
             org += f" · <strong>{floatformat(distance, 1)} km</strong>"
         hours = ngettext("%(n)s hour", "%(n)s hours", v.expected_hours) % {"n": v.expected_hours}
-        age = gettext("from %(age)s years") % {"age": v.min_age}
+        hours = escape(hours)
+        age = escape(gettext("from %(age)s years") % {"age": v.min_age})
         extra = ""
         if v.guidance_offered != GuidanceLevel.STANDARD:
             label = guidance_levels.get(v.guidance_offered) or escape(v.guidance_offered)
