@@ -494,6 +494,44 @@ def cache_for_version(key: str, version: int, value, timeout: int) -> None:
     cache.set(key, (version, value), timeout)
 
 
+# How long a request waits for another process that is computing the same results, and
+# how long that claim holds when the process never finishes (it crashed, say).
+SHARED_WAIT = 1.0
+CLAIM_TTL = 10
+
+
+def cached_or_computed(key: str, lifetime: int, compute):
+    """What is cached under ``key`` for the bank's version, else ``compute()``, cached for
+    ``lifetime`` seconds. When the cache is shared by all processes, the same search asked
+    at the same moment (a class opening the bank together) is computed once: the first
+    request claims it, the others wait up to ``SHARED_WAIT`` seconds for its result and
+    compute it themselves only if it does not come (the claimant failed, or the bank
+    changed meanwhile)."""
+    import time
+
+    from django.core.cache import cache
+
+    version, value = cached_for_version(key)
+    if value is not None:
+        return value
+    claim = f"{key}:computing:{version}"
+    claimed = cache_is_shared() and cache.add(claim, 1, CLAIM_TTL)
+    if cache_is_shared() and not claimed:
+        deadline = time.monotonic() + SHARED_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(0.005)
+            found = cache.get(key)
+            if found is not None and found[0] == version:
+                return found[1]
+    try:
+        value = compute()
+        cache_for_version(key, version, value, lifetime)
+    finally:
+        if claimed:
+            cache.delete(claim)
+    return value
+
+
 # ---------------------------------------------------------------------------
 # Overviews.
 # ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from .selectors import (
     broker_overview,
     cache_for_version,
     cached_for_version,
+    cached_or_computed,
     organisations_writable_by,
     published_vacancies,
     results_cache_key,
@@ -96,8 +97,8 @@ def _bank_html(request, queryset, params: SearchParams, form, notes, *, public: 
         get_language(), sorted(request.GET.lists()), repr(params), public, repr(notes)
     )
     lifetime = results_lifetime(open_only=params.open_only)
-    version, cached = cached_for_version(key) if lifetime else (None, None)
-    if cached is None:
+
+    def render_fragments() -> tuple[str, str]:
         page = search_page(queryset, params, request.GET.get("page"))
         context = {
             "request": request,
@@ -110,12 +111,14 @@ def _bank_html(request, queryset, params: SearchParams, form, notes, *, public: 
             "detail_url": "stagebank:public_detail" if public else "stagebank:detail",
             "action_url": reverse("stagebank:public" if public else "stagebank:search"),
         }
-        cached = (
+        return (
             render_to_string("stagebank/_search_form.html", context),
             render_to_string("stagebank/_results.html", context),
         )
-        if lifetime:
-            cache_for_version(key, version, cached, lifetime)
+
+    cached = cached_or_computed(key, lifetime, render_fragments) if lifetime else None
+    if cached is None:
+        cached = render_fragments()
     # Rendered by our own templates, which escape every value.
     return mark_safe(cached[0]), _with_places_left(cached[1])  # noqa: S308
 

@@ -496,3 +496,67 @@ def test_an_offer_cannot_forge_a_places_marker(personas, client, settings):
     html = client.get(reverse("stagebank:search"), {"q": "voorlezen"}).content.decode()
     assert "Voorlezen &lt;!--places:1:99--&gt;" in html
     assert html.count('class="tag tag-ok"') == 1 and "<!--places" not in html
+
+
+class _Computation:
+    """A stand-in for rendering search results, counting how often it runs."""
+
+    def __init__(self, value="fresh", fail=False):
+        self.value, self.fail, self.calls = value, fail, 0
+
+    def __call__(self):
+        self.calls += 1
+        if self.fail:
+            raise RuntimeError("the search failed")
+        return self.value
+
+
+@pytest.fixture
+def bank_selectors(shared_cache):
+    from meedoen.stagebank import selectors
+
+    assert selectors.cache_is_shared()
+    return selectors
+
+
+def test_the_same_search_asked_at_once_is_computed_once(bank_selectors, monkeypatch):
+    key = "stagebank:results:together"
+    claim = f"{key}:computing:{bank_selectors.bank_version()}"
+    assert cache.add(claim, 1)  # another process is computing this very search
+    # While this request waits, the other process stores its result.
+    finish = lambda _seconds: bank_selectors.cache_for_version(  # noqa: E731
+        key, bank_selectors.bank_version(), "theirs", 60
+    )
+    monkeypatch.setattr("time.sleep", finish)
+    compute = _Computation()
+    assert bank_selectors.cached_or_computed(key, 60, compute) == "theirs"
+    assert compute.calls == 0
+
+
+def test_a_waiting_search_computes_itself_when_no_result_comes(bank_selectors, monkeypatch):
+    key = "stagebank:results:abandoned"
+    assert cache.add(f"{key}:computing:{bank_selectors.bank_version()}", 1)  # never finishes
+    monkeypatch.setattr(bank_selectors, "SHARED_WAIT", 0.02)
+    compute = _Computation("mine")
+    assert bank_selectors.cached_or_computed(key, 60, compute) == "mine"
+    assert compute.calls == 1
+    # And it is cached for the next request, which computes nothing.
+    assert bank_selectors.cached_or_computed(key, 60, compute) == "mine"
+    assert compute.calls == 1
+
+
+def test_a_claim_is_given_up_when_the_search_fails(bank_selectors):
+    key = "stagebank:results:failing"
+    claim = f"{key}:computing:{bank_selectors.bank_version()}"
+    with pytest.raises(RuntimeError):
+        bank_selectors.cached_or_computed(key, 60, _Computation(fail=True))
+    assert cache.get(claim) is None  # the next request does not wait for it
+    assert bank_selectors.cached_or_computed(key, 60, _Computation("again")) == "again"
+
+
+def test_without_a_shared_cache_nothing_is_claimed():
+    from meedoen.stagebank import selectors
+
+    key = "stagebank:results:local"
+    assert selectors.cached_or_computed(key, 60, _Computation("local")) == "local"
+    assert cache.get(f"{key}:computing:{selectors.bank_version()}") is None
