@@ -515,8 +515,9 @@ def cached_or_computed(key: str, lifetime: int, compute):
     if value is not None:
         return value
     claim = f"{key}:computing:{version}"
-    claimed = cache_is_shared() and cache.add(claim, 1, CLAIM_TTL)
-    if cache_is_shared() and not claimed:
+    shared = cache_is_shared()
+    claimed = shared and cache.add(claim, 1, CLAIM_TTL)
+    if shared and not claimed:
         deadline = time.monotonic() + SHARED_WAIT
         while time.monotonic() < deadline:
             time.sleep(0.005)

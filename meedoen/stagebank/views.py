@@ -116,9 +116,7 @@ def _bank_html(request, queryset, params: SearchParams, form, notes, *, public: 
             render_to_string("stagebank/_results.html", context),
         )
 
-    cached = cached_or_computed(key, lifetime, render_fragments) if lifetime else None
-    if cached is None:
-        cached = render_fragments()
+    cached = cached_or_computed(key, lifetime, render_fragments) if lifetime else render_fragments()
     # Rendered by our own templates, which escape every value.
     return mark_safe(cached[0]), _with_places_left(cached[1])  # noqa: S308
 

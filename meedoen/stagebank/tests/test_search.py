@@ -558,5 +558,12 @@ def test_without_a_shared_cache_nothing_is_claimed():
     from meedoen.stagebank import selectors
 
     key = "stagebank:results:local"
-    assert selectors.cached_or_computed(key, 60, _Computation("local")) == "local"
-    assert cache.get(f"{key}:computing:{selectors.bank_version()}") is None
+    claim = f"{key}:computing:{selectors.bank_version()}"
+    claims_seen = []
+
+    def compute():
+        claims_seen.append(cache.get(claim))  # while computing: is a claim held?
+        return "local"
+
+    assert selectors.cached_or_computed(key, 60, compute) == "local"
+    assert claims_seen == [None]
