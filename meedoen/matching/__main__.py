@@ -10,6 +10,7 @@ on stdout.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import msgspec
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         stats = result.stats()
         out = {
             "mode": args.mode,
-            "assignment": {str(k): v for k, v in result.assignment().items()},
+            "assignment": result.assignment(),  # integer ids are written as JSON keys
             "stats": {
                 k: stats[k]
                 for k in ("assigned", "unassigned", "rank_histogram", "dropped_ineligible")
@@ -78,4 +79,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Everything is written: leave without tearing down the interpreter's objects one by one
+    # (the instance's ids and the answer: 0.2 s at national scale).
+    os._exit(code)

@@ -91,11 +91,9 @@ class Result:
         return out
 
     def assignment(self) -> dict[Id, Id | None]:
-        ids = self.instance.offer_ids
-        return {
-            s: (ids[o] if o >= 0 else None)
-            for s, o in zip(self.instance.student_ids, self.offer_index.tolist(), strict=True)
-        }
+        ids = [*self.instance.offer_ids, None]  # offer index -1 (no place) reads None
+        offers = map(ids.__getitem__, self.offer_index.tolist())
+        return dict(zip(self.instance.student_ids, offers, strict=True))
 
     def stats(self) -> dict:
         rank = self.rank
