@@ -19,7 +19,16 @@ $(STAMP): requirements.lock pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+# The matching engine's kernels compiled ahead of time (numba's pycc), so that a process loads
+# them without importing numba (the command line starts in 0.2 s instead of about 1 s). Built
+# again when a kernel's source changes; without the module, numba compiles on first use.
+KERNELS := meedoen/matching/engine/_kernels.digest
+KERNEL_SOURCES := $(addprefix meedoen/matching/engine/,aot.py kernels.py eligibility.py da_kernel.py flow.py model.py)
+
+$(KERNELS): $(STAMP) $(KERNEL_SOURCES)
+	$(PY) -m meedoen.matching.engine.aot || echo "Kernels not compiled ahead of time: numba compiles them on first use."
+
+install: $(STAMP) $(KERNELS)
 
 # Pango and fonts for WeasyPrint's PDFs (installed with apt when missing).
 system-libs:
@@ -69,4 +78,4 @@ messages: install
 	cd meedoen && ../$(PY) ../manage.py compilemessages -v0
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3*
+	rm -rf $(VENV) var/*.sqlite3* meedoen/matching/engine/_kernels*

@@ -12,8 +12,10 @@ Public API - what the platform calls::
 
 ``MalformedInstance`` is raised, with a one-line reason, for anything that cannot be matched.
 
-The kernels (``da_kernel``, ``eligibility``, ``flow``) are imported on first use: a process
-that never matches does not pay numba's import.
+The kernels (``da_kernel``, ``eligibility``, ``flow``) are loaded on first use, through
+:mod:`.kernels`: from the module ``make`` compiles ahead of time when it is there and up to
+date (no numba import at all), else compiled by numba and cached on disk. A process that never
+matches loads neither.
 """
 
 from __future__ import annotations

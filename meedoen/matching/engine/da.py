@@ -61,7 +61,7 @@ def da_fast(
     """DA in the compiled kernel. ``keys``: priority keys of the eligible preferences (the
     instance's own by default); ``order``: the order in which students enter (any order gives
     the same outcome; the default order, best first, gives the least work)."""
-    from .da_kernel import deferred_acceptance  # numba: imported (and loaded) on first use
+    from .kernels import deferred_acceptance  # compiled: loaded on first use
 
     if keys is None:
         keys, order = inst.el_key, inst.entry_order() if order is None else order

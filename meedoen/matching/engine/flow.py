@@ -29,9 +29,11 @@ Each augmentation keeps every residual arc's reduced cost non-negative, so the f
 cheapest one of its size; the loop stops when no free student can reach a place (maximum
 flow). That is the lexicographic objective: most students placed, then the smallest rank sum.
 
-Compiled with ``cache=True``: the machine code is stored next to this file (or, when that
-directory is not writable, in numba's per-user cache, or ``NUMBA_CACHE_DIR``), so a new process
-loads it instead of compiling. With no writable location at all it compiles in memory.
+Compiled eagerly for the one signature it is called with, and with ``cache=True``: the machine
+code is stored next to this file (or, when that directory is not writable, in numba's per-user
+cache, or ``NUMBA_CACHE_DIR``), so a new process loads it instead of compiling. With no
+writable location at all it compiles in memory. ``make`` also compiles it ahead of time (see
+:mod:`.kernels`).
 """
 
 from __future__ import annotations
@@ -40,11 +42,14 @@ import numpy as np
 from numba import njit
 
 
-def _jit(fn):
-    try:
-        return njit(cache=True, nogil=True)(fn)
-    except RuntimeError:  # "no locator available": nowhere to cache, compile per process
-        return njit(nogil=True)(fn)
+def _jit(signature):
+    def wrap(fn):
+        try:
+            return njit(signature, cache=True, nogil=True)(fn)
+        except RuntimeError:  # "no locator available": nowhere to cache, compile per process
+            return njit(signature, nogil=True)(fn)
+
+    return wrap
 
 
 # The heap's helpers are inlined into the kernel where numba would otherwise call them (a
@@ -96,7 +101,7 @@ def _push(heap, hpos, dist, size, v):
     return size + 1
 
 
-@_jit
+@_jit("int64[:](int64[:], int64[:], int64[:], int64[:])")
 def min_cost_flow(ptr, off, cost, cap):
     """Per student, the entry (index into ``off``) it is assigned by, or -1.
 

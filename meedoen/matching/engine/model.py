@@ -104,7 +104,7 @@ class Instance:
     _entry_order: np.ndarray | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
-        from .eligibility import eligible_entries  # numba: loaded on first use
+        from .kernels import eligible_entries  # compiled: loaded on first use
 
         self.el_ptr, self.el_student, self.el_offer, self.el_rank = eligible_entries(
             self.pref_ptr, self.pref_offer, self.pref_why
@@ -434,7 +434,7 @@ def _columns(data: Any) -> Columns:
 def assemble(c: Columns) -> Instance:
     """Check what lies across records (unique ids, known references, ranges) and build the
     arrays. The columns' types have been checked."""
-    from .eligibility import first_repeat, ineligible  # numba: loaded on first use
+    from .kernels import first_repeat, ineligible  # compiled: loaded on first use
 
     offer_ids, student_ids = c.offer_ids, c.student_ids
     offer_index = _ids(offer_ids, "offer")

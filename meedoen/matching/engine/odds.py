@@ -112,7 +112,7 @@ class _Prepared:
     def solve_orders(self, order: np.ndarray, counts: np.ndarray | None = None) -> np.ndarray:
         """DA per draw, given each draw's default order of the students (``draws x n``); with
         ``counts`` (students x ranks + 1), also counts what each student got."""
-        from .da_kernel import da_draws  # numba: loaded on first use
+        from .kernels import da_draws  # compiled: loaded on first use
 
         inst = self.inst
         return da_draws(

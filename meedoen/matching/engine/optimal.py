@@ -35,7 +35,7 @@ def optimal_assignment(inst: Instance) -> np.ndarray:
     at, e_idx, room = _presolve(inst)
     if len(e_idx) == 0:
         return at
-    from .flow import min_cost_flow  # numba: imported (and loaded) on first use only
+    from .kernels import min_cost_flow  # compiled: loaded on first use only
 
     e_s = inst.el_student[e_idx]
     ptr = np.zeros(inst.n_students + 1, dtype=np.int64)

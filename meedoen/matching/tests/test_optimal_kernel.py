@@ -132,7 +132,8 @@ def test_first_call_in_a_fresh_process_with_a_fresh_cache(tmp_path):
         "print(int((e >= 0).sum()), int(inst.el_rank[e[e >= 0]].sum()),"
         " int((d >= 0).sum()), int(d.sum()), int(c.sum()))\n"
     )
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    # numba's own compilation, not the module compiled ahead of time (``test_kernels.py``).
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache"), "MEEDOEN_MATCHING_JIT": "1"}
     root = Path(__file__).resolve().parents[3]
     for _ in range(2):
         out = subprocess.run(
@@ -154,13 +155,15 @@ def test_kernel_compiles_without_a_writable_cache(monkeypatch):
 
     from meedoen.matching.engine import flow
 
-    def refuse(**kwargs):
+    def refuse(*args, **kwargs):
         if kwargs.get("cache"):
             raise RuntimeError("cannot cache function: no locator available")
-        return numba.njit(**kwargs)
+        return numba.njit(*args, **kwargs)
 
     monkeypatch.setattr(flow, "njit", refuse)
-    kernel = flow._jit(flow.min_cost_flow.py_func)
+    kernel = flow._jit("int64[:](int64[:], int64[:], int64[:], int64[:])")(
+        flow.min_cost_flow.py_func
+    )
     ptr = np.array([0, 2, 3], dtype=np.int64)
     at = kernel(ptr, np.array([0, 1, 0]), np.array([1, 2, 1]), np.array([1, 1], dtype=np.int64))
     assert sorted(at.tolist()) == [1, 2]
