@@ -18,8 +18,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Avg, F, FloatField, Q, Value
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models import Avg, F, FloatField, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 EARTH_RADIUS_KM = 6371.0
@@ -123,16 +122,50 @@ def _known_area_average(pc4: str) -> tuple[float, float] | None:
     )
 
 
-def distance_km(lat: float, lon: float, prefix: str = ""):
-    """Haversine distance in km from (lat, lon) to each row's latitude/longitude."""
-    lat_f, lon_f = F(f"{prefix}latitude"), F(f"{prefix}longitude")
-    lat0 = math.radians(lat)
-    half_dlat = (Radians(lat_f) - Value(lat0)) / Value(2.0)
-    half_dlon = (Radians(lon_f) - Value(math.radians(lon))) / Value(2.0)
-    a = Power(Sin(half_dlat), 2) + Value(math.cos(lat0)) * Cos(Radians(lat_f)) * Power(
-        Sin(half_dlon), 2
+class DistanceKm(Func):
+    """Haversine distance in km from a fixed point to each row's latitude/longitude.
+
+    One expression node that writes the formula's SQL itself (the functions are
+    PostgreSQL's, and on SQLite those Django registers on the connection). Built from
+    ``Radians``, ``Sin``, ``Power`` and so on it was a tree of some twenty nodes that the
+    ORM resolved, hashed and compiled for the select, the radius filter and the ordering
+    of every search: about a sixth of a search request's server time. The SQL and its
+    parameters are the same as that tree's, so results and their order are too."""
+
+    output_field = FloatField()
+    template = (
+        "(%(2r)s * ASIN(SQRT((POWER(SIN(((RADIANS(%(lat)s) - %(lat0)s) / %(half)s)), %(sq)s)"
+        " + ((%(cos0)s * COS(RADIANS(%(lat)s))) * POWER(SIN(((RADIANS(%(lon)s) - %(lon0)s)"
+        " / %(half)s)), %(sq)s))))))"
     )
-    return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(a), output_field=FloatField())
+
+    def __init__(self, lat: float, lon: float, prefix: str = ""):
+        super().__init__(F(f"{prefix}latitude"), F(f"{prefix}longitude"))
+        self.origin = (lat, lon)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        lat, lon = self.origin
+        lat0 = math.radians(lat)
+        parts = {
+            "2r": Value(2 * EARTH_RADIUS_KM),
+            "lat": self.source_expressions[0],
+            "lat0": Value(lat0),
+            "half": Value(2.0),
+            "sq": Value(2),
+            "cos0": Value(math.cos(lat0)),
+            "lon": self.source_expressions[1],
+            "lon0": Value(math.radians(lon)),
+        }
+        compiled = {name: compiler.compile(part) for name, part in parts.items()}
+        # The parameters in the order their placeholders appear in the template.
+        order = ("2r", "lat", "lat0", "half", "sq", "cos0", "lat", "lon", "lon0", "half", "sq")
+        params = [param for name in order for param in compiled[name][1]]
+        return self.template % {name: sql for name, (sql, _) in compiled.items()}, params
+
+
+def distance_km(lat: float, lon: float, prefix: str = "") -> DistanceKm:
+    """Haversine distance in km from (lat, lon) to each row's latitude/longitude."""
+    return DistanceKm(lat, lon, prefix)
 
 
 def bounding_box(lat: float, lon: float, km: float, prefix: str = "") -> Q:

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meedoen.placements.models import PlacementStatus
-from meedoen.stagebank.geo import GeoPoint, postcode_coordinates
+from meedoen.stagebank.geo import GeoPoint, distance_km, haversine_km, postcode_coordinates
 from meedoen.stagebank.models import Vacancy
 from meedoen.stagebank.selectors import SearchParams, published_vacancies, vacancy_search
 
@@ -141,6 +141,23 @@ def test_distance_radius_and_sort(bank):
     assert ids(origin=school, radius_km=1) == [bank.a.pk]
     found = list(vacancy_search(published_vacancies(), SearchParams(origin=school)))
     assert found[1].distance == pytest.approx(3.1, abs=0.2)
+
+
+def test_distance_in_sql_is_the_haversine_distance(bank):
+    """``distance_km`` writes the formula's SQL itself (one expression node): it must give
+    what the formula gives, in the select, a radius filter and the ordering alike."""
+    lat, lon = 52.16, 4.49
+    offers = [bank.a, bank.b, bank.c]
+    expected = {v.pk: haversine_km(lat, lon, v.latitude, v.longitude) for v in offers}
+    rows = (
+        Vacancy.objects.filter(pk__in=expected)
+        .annotate(distance=distance_km(lat, lon))
+        .filter(distance__lte=max(expected.values()) + 0.001)
+        .order_by("-distance")
+    )
+    found = {v.pk: v.distance for v in rows}
+    assert found == pytest.approx(expected, rel=1e-9)
+    assert [v.pk for v in rows] == sorted(expected, key=expected.get, reverse=True)
 
 
 def test_postcode_origin(bank):
