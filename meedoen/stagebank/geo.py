@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Avg, F, FloatField, Func, Q, Value
+from django.db.models import Avg, F, FloatField, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 EARTH_RADIUS_KM = 6371.0
@@ -134,9 +134,8 @@ class DistanceKm(Func):
 
     output_field = FloatField()
     template = (
-        "(%(2r)s * ASIN(SQRT((POWER(SIN(((RADIANS(%(lat)s) - %(lat0)s) / %(half)s)), %(sq)s)"
-        " + ((%(cos0)s * COS(RADIANS(%(lat)s))) * POWER(SIN(((RADIANS(%(lon)s) - %(lon0)s)"
-        " / %(half)s)), %(sq)s))))))"
+        "(%s * ASIN(SQRT((POWER(SIN(((RADIANS({lat}) - %s) / %s)), %s)"
+        " + ((%s * COS(RADIANS({lat}))) * POWER(SIN(((RADIANS({lon}) - %s) / %s)), %s))))))"
     )
 
     def __init__(self, lat: float, lon: float, prefix: str = ""):
@@ -144,23 +143,16 @@ class DistanceKm(Func):
         self.origin = (lat, lon)
 
     def as_sql(self, compiler, connection, **extra_context):
-        lat, lon = self.origin
-        lat0 = math.radians(lat)
-        parts = {
-            "2r": Value(2 * EARTH_RADIUS_KM),
-            "lat": self.source_expressions[0],
-            "lat0": Value(lat0),
-            "half": Value(2.0),
-            "sq": Value(2),
-            "cos0": Value(math.cos(lat0)),
-            "lon": self.source_expressions[1],
-            "lon0": Value(math.radians(lon)),
-        }
-        compiled = {name: compiler.compile(part) for name, part in parts.items()}
-        # The parameters in the order their placeholders appear in the template.
-        order = ("2r", "lat", "lat0", "half", "sq", "cos0", "lat", "lon", "lon0", "half", "sq")
-        params = [param for name in order for param in compiled[name][1]]
-        return self.template % {name: sql for name, (sql, _) in compiled.items()}, params
+        (lat, lat_params), (lon, lon_params) = (
+            compiler.compile(column) for column in self.source_expressions
+        )
+        lat0, lon0 = (math.radians(degrees) for degrees in self.origin)
+        # The constants as parameters, as ``Value`` would pass them (the integer exponent
+        # adapted as an integer field's value is), without compiling a node for each.
+        two = connection.ops.adapt_integerfield_value(2, "IntegerField")
+        params = [2 * EARTH_RADIUS_KM, *lat_params, lat0, 2.0, two, math.cos(lat0)]
+        params += [*lat_params, *lon_params, lon0, 2.0, two]
+        return self.template.format(lat=lat, lon=lon), params
 
 
 def distance_km(lat: float, lon: float, prefix: str = "") -> DistanceKm:
