@@ -16,10 +16,12 @@ that take places) of 1,000 organisations spread over 40 Dutch towns. Then:
 Usage::
 
     .venv/bin/python bench/stagebank/search_bench.py [--iterations 600] [--duration 20]
-        [--reuse] [--drop]
+        [--reuse] [--drop] [--profile N]
 
 ``--reuse`` uses an existing, filled ``meedoen_bench`` (skips the seeding); ``--drop``
-drops the database at the end. The figures are recorded in ``docs/benchmarks.md``.
+drops the database at the end; ``--profile N`` prints a cProfile of N uncached searches
+(where their server time goes) instead of measuring. The figures are recorded in
+``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
@@ -409,6 +411,41 @@ def in_process(iterations: int) -> dict:
     }
 
 
+def profile(requests: int, lines: int = 45) -> None:
+    """Where the server time of an uncached search goes: ``requests`` of the in-process
+    searches (results cache cleared before each) under cProfile, with the functions by
+    cumulative time per request. Profiling roughly doubles the time of each call, more so
+    for code that makes many small calls (the ORM, templates): read it for proportions."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.core.cache import cache
+    from django.test import Client
+
+    from meedoen.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench-student"))
+    urls = search_urls(requests + 50, random.Random(SEED + 1))
+    for url in urls[:50]:
+        client.get(url)
+    profiler = cProfile.Profile()
+    for url in urls[50:]:
+        cache.clear()
+        profiler.enable()
+        client.get(url)
+        profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    print(
+        f"profile of {requests} uncached searches: {stats.total_calls / requests:,.0f} "
+        f"function calls and {stats.total_tt / requests * 1000:.1f} ms (profiled) per request"
+    )
+    stats.sort_stats("cumulative").print_stats(lines)
+    print(out.getvalue())
+
+
 def start_gunicorn(env: dict, *, cached: bool = True) -> subprocess.Popen:
     env = dict(env)
     if redis_available():
@@ -528,6 +565,12 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5, help="seconds of the same load first")
     parser.add_argument("--reuse", action="store_true", help="keep a filled meedoen_bench")
     parser.add_argument("--drop", action="store_true", help="drop the database afterwards")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        help="profile N uncached searches in process and stop (no load test)",
+    )
     args = parser.parse_args()
 
     reuse = args.reuse and database_exists()
@@ -537,6 +580,9 @@ def main() -> None:
     migrate()
     if not (reuse and filled()):
         seed()
+    if args.profile:
+        profile(args.profile)
+        return
 
     timing = in_process(args.iterations)
     print(

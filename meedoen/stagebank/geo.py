@@ -18,8 +18,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Avg, F, FloatField, Q, Value
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models import Avg, F, FloatField, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 EARTH_RADIUS_KM = 6371.0
@@ -123,16 +122,42 @@ def _known_area_average(pc4: str) -> tuple[float, float] | None:
     )
 
 
-def distance_km(lat: float, lon: float, prefix: str = ""):
-    """Haversine distance in km from (lat, lon) to each row's latitude/longitude."""
-    lat_f, lon_f = F(f"{prefix}latitude"), F(f"{prefix}longitude")
-    lat0 = math.radians(lat)
-    half_dlat = (Radians(lat_f) - Value(lat0)) / Value(2.0)
-    half_dlon = (Radians(lon_f) - Value(math.radians(lon))) / Value(2.0)
-    a = Power(Sin(half_dlat), 2) + Value(math.cos(lat0)) * Cos(Radians(lat_f)) * Power(
-        Sin(half_dlon), 2
+class DistanceKm(Func):
+    """Haversine distance in km from a fixed point to each row's latitude/longitude.
+
+    One expression node that writes the formula's SQL itself (the functions are
+    PostgreSQL's, and on SQLite those Django registers on the connection). Built from
+    ``Radians``, ``Sin``, ``Power`` and so on it was a tree of some twenty nodes that the
+    ORM resolved, hashed and compiled for the select, the radius filter and the ordering
+    of every search: about a sixth of a search request's server time. The SQL and its
+    parameters are the same as that tree's, so results and their order are too."""
+
+    output_field = FloatField()
+    template = (
+        "(%s * ASIN(SQRT((POWER(SIN(((RADIANS({lat}) - %s) / %s)), %s)"
+        " + ((%s * COS(RADIANS({lat}))) * POWER(SIN(((RADIANS({lon}) - %s) / %s)), %s))))))"
     )
-    return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(a), output_field=FloatField())
+
+    def __init__(self, lat: float, lon: float, prefix: str = ""):
+        super().__init__(F(f"{prefix}latitude"), F(f"{prefix}longitude"))
+        self.origin = (lat, lon)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (lat, lat_params), (lon, lon_params) = (
+            compiler.compile(column) for column in self.source_expressions
+        )
+        lat0, lon0 = (math.radians(degrees) for degrees in self.origin)
+        # The constants as parameters, as ``Value`` would pass them (the integer exponent
+        # adapted as an integer field's value is), without compiling a node for each.
+        two = connection.ops.adapt_integerfield_value(2, "IntegerField")
+        params = [2 * EARTH_RADIUS_KM, *lat_params, lat0, 2.0, two, math.cos(lat0)]
+        params += [*lat_params, *lon_params, lon0, 2.0, two]
+        return self.template.format(lat=lat, lon=lon), params
+
+
+def distance_km(lat: float, lon: float, prefix: str = "") -> DistanceKm:
+    """Haversine distance in km from (lat, lon) to each row's latitude/longitude."""
+    return DistanceKm(lat, lon, prefix)
 
 
 def bounding_box(lat: float, lon: float, km: float, prefix: str = "") -> Q:

@@ -176,11 +176,13 @@ def student_of(user):
 
     if Role.STUDENT not in principal_for(user).roles:
         return None
-    return (
+    found = (
         Student.objects.filter(user=user, active=True)
         .select_related("school", "school_class__cohort", "school_class__location")
-        .first()
+        # At most one row (``user`` is one-to-one): no ORDER BY to compile or sort.
+        .order_by()[:1]
     )
+    return next(iter(found), None)
 
 
 def _located(location: Location | None) -> GeoPoint | None:

@@ -139,12 +139,18 @@ def _session_student(request: HttpRequest):
     ttl = results_ttl()
     session_key = request.session.session_key
     if not ttl or not session_key:
-        return student_of(request.user)
-    key = f"stagebank:student:{session_key}:{request.user.pk}"
-    found = cache.get(key)
-    if found is None:
-        found = student_of(request.user) or False
-        cache.set(key, found, ttl)
+        found = student_of(request.user)
+    else:
+        key = f"stagebank:student:{session_key}:{request.user.pk}"
+        found = cache.get(key)
+        if found is None:
+            found = student_of(request.user) or False
+            cache.set(key, found, ttl)
+    if found:
+        # The record is the signed-in user's own (read by ``user``): the student's periods
+        # (``periods_of_student``) then need no query to read that user again. Set after
+        # caching, so the cached record holds no user object.
+        found.user = request.user
     return found or None
 
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meedoen.placements.models import PlacementStatus
-from meedoen.stagebank.geo import GeoPoint, postcode_coordinates
+from meedoen.stagebank.geo import GeoPoint, distance_km, haversine_km, postcode_coordinates
 from meedoen.stagebank.models import Vacancy
 from meedoen.stagebank.selectors import SearchParams, published_vacancies, vacancy_search
 
@@ -143,6 +143,23 @@ def test_distance_radius_and_sort(bank):
     assert found[1].distance == pytest.approx(3.1, abs=0.2)
 
 
+def test_distance_in_sql_is_the_haversine_distance(bank):
+    """``distance_km`` writes the formula's SQL itself (one expression node): it must give
+    what the formula gives, in the select, a radius filter and the ordering alike."""
+    lat, lon = 52.16, 4.49
+    offers = [bank.a, bank.b, bank.c]
+    expected = {v.pk: haversine_km(lat, lon, v.latitude, v.longitude) for v in offers}
+    rows = (
+        Vacancy.objects.filter(pk__in=expected)
+        .annotate(distance=distance_km(lat, lon))
+        .filter(distance__lte=max(expected.values()) + 0.001)
+        .order_by("-distance")
+    )
+    found = {v.pk: v.distance for v in rows}
+    assert found == pytest.approx(expected, rel=1e-9)
+    assert [v.pk for v in rows] == sorted(expected, key=expected.get, reverse=True)
+
+
 def test_postcode_origin(bank):
     leiderdorp = postcode_coordinates("2351 AB")
     assert ids(origin=leiderdorp, radius_km=2) == [bank.c.pk]
@@ -236,9 +253,9 @@ def test_query_count_does_not_grow_with_page_size(personas, client, settings):
 
 def test_query_count_bound(bank, client, django_assert_max_num_queries):
     client.force_login(bank.w.student_user)
-    # session, user, memberships, student, the student's user (periods), periods, the page
-    # with its count, places taken
-    with django_assert_max_num_queries(8):
+    # session, user, memberships, student, periods, the page with its count, places taken
+    # (the student's user for the periods is the signed-in user, not read again)
+    with django_assert_max_num_queries(7):
         client.get(reverse("stagebank:search"), {"q": "dieren", "near": "school", "open": "on"})
 
 
