@@ -23,7 +23,7 @@ $(STAMP): requirements.lock pyproject.toml | $(VENV)/bin/python
 # them without importing numba (the command line starts in 0.2 s instead of about 1 s). Built
 # again when a kernel's source changes; without the module, numba compiles on first use.
 KERNELS := meedoen/matching/engine/_kernels.digest
-KERNEL_SOURCES := $(addprefix meedoen/matching/engine/,aot.py kernels.py eligibility.py da_kernel.py flow.py model.py)
+KERNEL_SOURCES := $(addprefix meedoen/matching/engine/,aot.py kernels.py jit.py eligibility.py da_kernel.py flow.py model.py)
 
 $(KERNELS): $(STAMP) $(KERNEL_SOURCES)
 	$(PY) -m meedoen.matching.engine.aot || echo "Kernels not compiled ahead of time: numba compiles them on first use."

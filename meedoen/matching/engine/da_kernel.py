@@ -20,21 +20,11 @@ with, so importing this module loads the machine code (an import cost, paid once
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from .jit import compiled
 
 
-def _jit(signature=None):
-    def wrap(fn):
-        args = (signature,) if signature else ()
-        try:
-            return njit(*args, cache=True, nogil=True)(fn)
-        except RuntimeError:  # "no locator available": nowhere to cache, compile per process
-            return njit(*args, nogil=True)(fn)
-
-    return wrap
-
-
-@_jit()
+@compiled()
 def _slots(cap, off):
     """Start of each offer's slice of the slot array. A capacity above the number of
     applicants never binds (and would only cost memory)."""
@@ -49,7 +39,7 @@ def _slots(cap, off):
     return start
 
 
-@_jit()
+@compiled()
 def _run(start, ptr, off, key, student, order, heap, count, nxt, at, stack):
     """DA into ``at`` (per student the entry assigned, or -1); the other arrays are work
     space of the right sizes, overwritten."""
@@ -108,7 +98,7 @@ def _run(start, ptr, off, key, student, order, heap, count, nxt, at, stack):
             top += 1
 
 
-@_jit("int64[:](int64[:], int64[:], int32[:], int64[:], int32[:], int64[:])")
+@compiled("int64[:](int64[:], int64[:], int32[:], int64[:], int32[:], int64[:])")
 def deferred_acceptance(cap, ptr, off, key, student, order):
     """Per student, the eligible entry (index into ``off``) they are assigned by, or -1.
 
@@ -134,7 +124,7 @@ def deferred_acceptance(cap, ptr, off, key, student, order):
     return at
 
 
-@_jit(
+@compiled(
     "int64[:, :](int64[:], int64[:], int32[:], int32[:], int32[:], int64[:], int64[:], "
     "int64[:, :], int64[:, :])"
 )

@@ -9,22 +9,12 @@ Compiled eagerly for the signatures they are called with and cached on disk, lik
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .jit import compiled
 from .model import INELIGIBLE_AGE, INELIGIBLE_GUIDANCE, INELIGIBLE_LEVEL
 
 
-def _jit(signature):
-    def wrap(fn):
-        try:
-            return njit(signature, cache=True, nogil=True)(fn)
-        except RuntimeError:  # "no locator available": nowhere to cache, compile per process
-            return njit(signature, nogil=True)(fn)
-
-    return wrap
-
-
-@_jit("int64(int64[:], int64[:], int64)")
+@compiled("int64(int64[:], int64[:], int64)")
 def first_repeat(ptr, values, size):
     """The first row of a CSR list (``ptr``, ``values`` in ``0..size-1``) that holds a value
     twice, or -1."""
@@ -38,7 +28,7 @@ def first_repeat(ptr, values, size):
     return -1
 
 
-@_jit(
+@compiled(
     "uint8[:](int64[:], int32[:], int64[:], int64[:], int64[:], int64[:], int64[:], "
     "int8[:], int8[:])"
 )
@@ -69,7 +59,7 @@ def ineligible(pref_ptr, pref_offer, level, lv_ptr, lv_code, age, min_age, need,
     return why
 
 
-@_jit("Tuple((int64[:], int32[:], int32[:], int32[:]))(int64[:], int32[:], uint8[:])")
+@compiled("Tuple((int64[:], int32[:], int32[:], int32[:]))(int64[:], int32[:], uint8[:])")
 def eligible_entries(pref_ptr, pref_offer, why):
     """The eligible preferences, in list order: (ptr per student, student, offer, rank as
     listed, 1-based)."""

@@ -41,16 +41,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-
-def _jit(signature):
-    def wrap(fn):
-        try:
-            return njit(signature, cache=True, nogil=True)(fn)
-        except RuntimeError:  # "no locator available": nowhere to cache, compile per process
-            return njit(signature, nogil=True)(fn)
-
-    return wrap
-
+from .jit import compiled
 
 # The heap's helpers are inlined into the kernel where numba would otherwise call them (a
 # call passes every array's fields: the heap took a quarter of the kernel's time).
@@ -101,7 +92,7 @@ def _push(heap, hpos, dist, size, v):
     return size + 1
 
 
-@_jit("int64[:](int64[:], int64[:], int64[:], int64[:])")
+@compiled("int64[:](int64[:], int64[:], int64[:], int64[:])")
 def min_cost_flow(ptr, off, cost, cap):
     """Per student, the entry (index into ``off``) it is assigned by, or -1.
 

@@ -21,7 +21,7 @@ import os
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ("eligibility.py", "da_kernel.py", "flow.py", "model.py")
+SOURCES = ("jit.py", "eligibility.py", "da_kernel.py", "flow.py", "model.py")
 DIGEST_FILE = HERE / "_kernels.digest"
 
 # Each kernel and the module it is written in.

@@ -153,15 +153,15 @@ def test_kernel_compiles_without_a_writable_cache(monkeypatch):
     # With nowhere to cache, numba refuses ``cache=True`` at decoration: we compile in memory.
     import numba
 
-    from meedoen.matching.engine import flow
+    from meedoen.matching.engine import flow, jit
 
     def refuse(*args, **kwargs):
         if kwargs.get("cache"):
             raise RuntimeError("cannot cache function: no locator available")
         return numba.njit(*args, **kwargs)
 
-    monkeypatch.setattr(flow, "njit", refuse)
-    kernel = flow._jit("int64[:](int64[:], int64[:], int64[:], int64[:])")(
+    monkeypatch.setattr(jit, "njit", refuse)
+    kernel = jit.compiled("int64[:](int64[:], int64[:], int64[:], int64[:])")(
         flow.min_cost_flow.py_func
     )
     ptr = np.array([0, 2, 3], dtype=np.int64)
