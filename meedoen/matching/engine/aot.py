@@ -14,8 +14,7 @@ import sys
 import time
 import warnings
 
-from . import da_kernel, eligibility, flow
-from .kernels import DIGEST_FILE, HERE, WHERE, sources_digest
+from .kernels import DIGEST_FILE, HERE, WHERE, by_numba, sources_digest
 
 
 def build() -> None:
@@ -23,14 +22,13 @@ def build() -> None:
         warnings.simplefilter("ignore")  # pycc's pending deprecation
         from numba.pycc import CC
 
-    modules = {"eligibility": eligibility, "da_kernel": da_kernel, "flow": flow}
     digest = sources_digest()
     DIGEST_FILE.unlink(missing_ok=True)
     cc = CC("_kernels")
     cc.output_dir = str(HERE)
     cc.verbose = False
-    for name, module in WHERE.items():
-        dispatcher = getattr(modules[module], name)
+    for name in WHERE:
+        dispatcher = by_numba(name)
         (signature,) = dispatcher.nopython_signatures  # compiled eagerly, for one signature
         cc.export(name, signature)(dispatcher.py_func)
     cc.compile()

@@ -62,10 +62,15 @@ def compiled_ahead():
         return None
 
 
+def by_numba(name: str):
+    """The kernel as numba compiles it (on first use, cached on disk)."""
+    return getattr(importlib.import_module(f"{__package__}.{WHERE[name]}"), name)
+
+
 def __getattr__(name: str):
     if name not in WHERE:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module = compiled_ahead() or importlib.import_module(f"{__package__}.{WHERE[name]}")
-    kernel = getattr(module, name)
+    ahead = compiled_ahead()
+    kernel = by_numba(name) if ahead is None else getattr(ahead, name)
     globals()[name] = kernel
     return kernel

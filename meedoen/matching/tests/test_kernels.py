@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
@@ -30,9 +29,10 @@ def ahead():
     return module
 
 
-def _use(monkeypatch, module) -> None:
+def _use(monkeypatch, kernel) -> None:
+    """Have the engine use ``kernel(name)`` for every kernel."""
     for name in kernels.WHERE:
-        monkeypatch.setattr(kernels, name, getattr(module, name), raising=False)
+        monkeypatch.setattr(kernels, name, kernel(name), raising=False)
 
 
 def _everything(data: dict) -> tuple:
@@ -55,11 +55,9 @@ def test_compiled_ahead_equals_numba(ahead, monkeypatch, seed):
         student["age"] = 12 + k % 5
     for k, offer in enumerate(data["offers"]):
         offer["min_age"] = 13 if k % 3 == 0 else 0
-    _use(monkeypatch, ahead)
+    _use(monkeypatch, lambda name: getattr(ahead, name))
     theirs = _everything(data)
-    for name, where in kernels.WHERE.items():
-        module = importlib.import_module(f"meedoen.matching.engine.{where}")
-        monkeypatch.setattr(kernels, name, getattr(module, name))
+    _use(monkeypatch, kernels.by_numba)
     assert _everything(data) == theirs
 
 
