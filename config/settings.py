@@ -197,6 +197,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Meedoen <noreply@mee
 # Cache: per-process memory by default; CACHE_URL (e.g. redis://127.0.0.1:6379/1) in production
 # so all app servers share it.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "meedoen.core.cache.ReusedClientRedisCache"
 
 # Background jobs survive restarts: they are rows in the database.
 TASKS = {

@@ -111,3 +111,23 @@ def test_grant_to_other_schools_student_refused(personas):
             school_class=personas.class_a2,
             expires_at=timezone.now() + datetime.timedelta(days=10),
         )
+
+
+def test_principal_reads_memberships_as_plain_rows(personas, django_assert_num_queries):
+    from meedoen.core.policy import SCOPES, principal_for
+    from meedoen.directory.models import Membership
+
+    user = personas.coordinator
+    expected = sorted(
+        Membership.objects.filter(user=user).values_list("role", *(f"{s}_id" for s in SCOPES))
+    )
+    user.__dict__.pop("_meedoen_principal", None)
+    with django_assert_num_queries(1):
+        principal = principal_for(user)
+        assert principal_for(user) is principal  # read once per request
+    assert sorted(principal.rows) == expected
+    assert principal.coordinator_school_ids == {personas.school_a.pk}
+    # A person without memberships has no roles.
+    personas.coordinator.memberships.all().delete()
+    personas.coordinator.__dict__.pop("_meedoen_principal", None)
+    assert principal_for(personas.coordinator).roles == set()
