@@ -22,11 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from meedoen.directory.models import STAFF_ROLES, Membership, Role
+
+from .sql import CompiledQuery
 
 SCOPES = ("region", "municipality", "board", "school", "organisation")
 
@@ -115,37 +116,18 @@ def principal_for(user) -> Principal:
         return Principal(user=user)
     cached = getattr(user, "_meedoen_principal", None)
     if cached is None:
-        cached = Principal(user=user, rows=_membership_rows(user.pk))
+        cached = Principal(user=user, rows=MEMBERSHIP_ROWS.rows(user.pk))
         user._meedoen_principal = cached
     return cached
 
 
-# The memberships query as the ORM writes it, per database: every page reads a person's
-# memberships, and building the query anew each time cost three times executing it.
-_MEMBERSHIP_SQL: dict[tuple[str, str], str] = {}
-
-
-def _membership_rows(user_id: int) -> list[tuple]:
-    """``(role, region_id, municipality_id, board_id, school_id, organisation_id)`` of
-    each of the person's memberships."""
-    alias = router.db_for_read(Membership)
-    connection = connections[alias]
-    key = (alias, connection.vendor)
-    sql = _MEMBERSHIP_SQL.get(key)
-    if sql is None:
-        query = (
-            Membership.objects.using(alias)
-            .filter(user_id=0)
-            .values_list("role", *(f"{scope}_id" for scope in SCOPES))
-            .query
-        )
-        sql, params = query.get_compiler(alias).as_sql()
-        if list(params) != [0]:  # the user's id must be the query's one parameter
-            raise RuntimeError(f"unexpected membership query parameters: {params!r}")
-        _MEMBERSHIP_SQL[key] = sql
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
-        return [tuple(row) for row in cursor.fetchall()]
+# Every page reads a person's memberships: their SQL is written once (``CompiledQuery``).
+MEMBERSHIP_ROWS = CompiledQuery(
+    Membership,
+    lambda user_id: Membership.objects.filter(user_id=user_id).values_list(
+        "role", *(f"{scope}_id" for scope in SCOPES)
+    ),
+)
 
 
 def access_or_404(queryset: QuerySet, **lookup) -> Model:

@@ -41,6 +41,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from meedoen.core.policy import principal_for
+from meedoen.core.sql import CompiledQuery
 from meedoen.directory.models import Location, Organisation, Role, Sector
 from meedoen.placements import models as placement_models
 from meedoen.placements.models import Placement, PlacementStatus
@@ -142,14 +143,24 @@ def organisations_writable_by(user) -> QuerySet[Organisation]:
     )
 
 
+# Every page of results counts its offers' places taken (``CompiledQuery``).
+TAKEN_PLACES = CompiledQuery(
+    Placement,
+    lambda vacancy_ids: Placement.objects.filter(
+        vacancy_id__in=vacancy_ids, status__in=TAKING_STATES
+    )
+    .values("vacancy_id")
+    .annotate(n=Count("pk"))
+    .values_list("vacancy_id", "n"),
+)
+
+
 def taken_places(vacancy_ids) -> dict[int, int]:
     """Places taken per offer by placements in an active-ish state (one query)."""
-    rows = (
-        Placement.objects.filter(vacancy_id__in=list(vacancy_ids), status__in=TAKING_STATES)
-        .values("vacancy_id")
-        .annotate(n=Count("pk"))
-    )
-    return {row["vacancy_id"]: row["n"] for row in rows}
+    vacancy_ids = list(vacancy_ids)
+    if not vacancy_ids:
+        return {}
+    return dict(TAKEN_PLACES.rows(vacancy_ids))
 
 
 def with_places(vacancies: list[Vacancy]) -> list[Vacancy]:
