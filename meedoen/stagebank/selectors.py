@@ -146,12 +146,12 @@ def organisations_writable_by(user) -> QuerySet[Organisation]:
 # Every page of results counts its offers' places taken (``CompiledQuery``).
 TAKEN_PLACES = CompiledQuery(
     Placement,
-    lambda vacancy_ids: Placement.objects.filter(
-        vacancy_id__in=vacancy_ids, status__in=TAKING_STATES
-    )
-    .values("vacancy_id")
-    .annotate(n=Count("pk"))
-    .values_list("vacancy_id", "n"),
+    lambda vacancy_ids: (
+        Placement.objects.filter(vacancy_id__in=vacancy_ids, status__in=TAKING_STATES)
+        .values("vacancy_id")
+        .annotate(n=Count("pk"))
+        .values_list("vacancy_id", "n")
+    ),
 )
 
 

@@ -20,10 +20,12 @@ def test_same_rows_as_the_orm_for_values_and_lists(personas, django_assert_num_q
     )
     per_role = CompiledQuery(
         Membership,
-        lambda user_ids: Membership.objects.filter(user_id__in=user_ids, role__in=[Role.MENTOR])
-        .values("school_id")
-        .annotate(n=Count("pk"))
-        .values_list("school_id", "n"),
+        lambda user_ids: (
+            Membership.objects.filter(user_id__in=user_ids, role__in=[Role.MENTOR])
+            .values("school_id")
+            .annotate(n=Count("pk"))
+            .values_list("school_id", "n")
+        ),
     )
     users = [personas.coordinator, personas.mentor, personas.student_user, personas.outsider]
     for user in users:
