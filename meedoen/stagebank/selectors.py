@@ -483,20 +483,23 @@ def results_cache_key(*parts) -> str:
     return f"stagebank:results:{digest}"
 
 
-def cached_for_version(key: str):
+def cached_for_version(key: str, also: tuple[str, ...] = ()):
     """The bank's version and what is cached under ``key`` for that version (None when
     nothing is, or only something of an earlier version), in one round trip to the
-    cache: the version is stored with the value (``cache_for_version``), not in the key."""
+    cache: the version is stored with the value (``cache_for_version``), not in the key.
+    With ``also``, a third value: what is cached under those keys (plain values, in the
+    same round trip)."""
     from django.core.cache import cache
 
-    found = cache.get_many([VERSION_KEY, key])
+    found = cache.get_many([VERSION_KEY, key, *also])
     version = found.get(VERSION_KEY)
     if version is None:
         version = bank_version()
     entry = found.get(key)
-    if entry is None or entry[0] != version:
-        return version, None
-    return version, entry[1]
+    value = None if entry is None or entry[0] != version else entry[1]
+    if also:
+        return version, value, {k: found[k] for k in also if k in found}
+    return version, value
 
 
 def cache_for_version(key: str, version: int, value, timeout: int) -> None:

@@ -5,10 +5,8 @@ through the selectors, call one service and respond."""
 from __future__ import annotations
 
 from csp.decorators import csp_replace
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,21 +24,18 @@ from meedoen.core.errors import ServiceError
 from meedoen.core.policy import access_or_404, principal_for
 from meedoen.directory.models import Region, Role
 
-from . import services
+from . import services, session_cache
 from .forms import CriterionForm, ReviewForm, SearchForm, VacancyForm
 from .geo import direction, haversine_km
 from .models import QualityCriterion, Vacancy
 from .selectors import (
     SearchParams,
     broker_overview,
-    cache_for_version,
-    cached_for_version,
     cached_or_computed,
     organisations_writable_by,
     published_vacancies,
     results_cache_key,
     results_lifetime,
-    results_ttl,
     school_origin,
     search_page,
     student_of,
@@ -130,22 +125,16 @@ def _render_bank(request, template: str, context: dict) -> HttpResponse:
     return response
 
 
-def _session_student(request: HttpRequest):
+def _session_student(request: HttpRequest, entries: session_cache.SessionCache):
     """The signed-in student with class, school and location (``student_of``), kept per
-    browser session for ``results_ttl()`` seconds, as the session's pages are: a student's
-    next search in the same session does not read their record again."""
+    browser session (``session_cache``): a student's next search in the same session does
+    not read their record again."""
     if Role.STUDENT not in principal_for(request.user).roles:
         return None
-    ttl = results_ttl()
-    session_key = request.session.session_key
-    if not ttl or not session_key:
-        found = student_of(request.user)
-    else:
-        key = f"stagebank:student:{session_key}:{request.user.pk}"
-        found = cache.get(key)
-        if found is None:
-            found = student_of(request.user) or False
-            cache.set(key, found, ttl)
+    found = entries.get("student")
+    if found is None:
+        found = student_of(request.user) or False
+        session_cache.keep_student(entries, found)
     if found:
         # The record is the signed-in user's own (read by ``user``): the student's periods
         # (``periods_of_student``) then need no query to read that user again. Set after
@@ -154,9 +143,9 @@ def _session_student(request: HttpRequest):
     return found or None
 
 
-def _search_fragments(request: HttpRequest) -> tuple[str, str, bool]:
+def _search_fragments(request: HttpRequest, entries) -> tuple[str, str, bool]:
     """The filter form and results for this person and query, with a student's defaults."""
-    student = _session_student(request)
+    student = _session_student(request, entries)
     data = request.GET
     defaults_applied = False
     if student is not None and "f" not in request.GET:
@@ -172,52 +161,35 @@ def _search_fragments(request: HttpRequest) -> tuple[str, str, bool]:
     return str(form_html), str(results_html), defaults_applied
 
 
-def _page_cache_key(request: HttpRequest) -> str | None:
-    """The key of this exact page for this browser session, or None when it must not be
-    served from the cache: no session or CSRF cookie yet (the page's forms carry a token
-    for the cookie's secret), or messages waiting to be shown once."""
-    session_key = request.session.session_key
-    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-    if not session_key or not csrf_cookie or len(messages.get_messages(request)):
-        return None
-    return results_cache_key(
-        "page",
-        session_key,
-        csrf_cookie,
-        get_language(),
-        request.get_full_path(),
-        bool(getattr(request, "htmx", False) and not request.htmx.boosted),
-    )
-
-
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     # The same person asking the same question again within the results' lifetime (paging
     # back, htmx re-requests, the default search opened again) gets the page as it was
     # rendered for their session: no student, class, periods or school location to
-    # resolve, no search, no template. It is stored with the bank's version, so a changed
-    # offer is never served from here; the session key and CSRF cookie make it theirs.
-    ttl = results_ttl()
-    key = _page_cache_key(request) if ttl else None
-    version, cached = cached_for_version(key) if key else (None, None)
-    if cached is not None:
-        response = HttpResponse(cached)
+    # resolve, no search, no template (``session_cache``).
+    entries = session_cache.read(request)
+    if entries.page is not None:
+        response = HttpResponse(entries.page)
         patch_vary_headers(response, ["HX-Request"])
         return response
-    form_html, results_html, defaults_applied = _search_fragments(request)
-    response = _render_bank(
-        request,
-        "stagebank/search.html",
-        {
-            # Rendered by our own templates, which escape every value.
-            "form_html": mark_safe(form_html),  # noqa: S308
-            "results_html": mark_safe(results_html),  # noqa: S308
-            "defaults_applied": defaults_applied,
-        },
-    )
-    if key:
-        cache_for_version(key, version, response.content, ttl)
+    form_html, results_html, defaults_applied = _search_fragments(request, entries)
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
+        response = HttpResponse(results_html)
+    else:
+        body = render_to_string(
+            "stagebank/_search_body.html",
+            {
+                # Rendered by our own templates, which escape every value.
+                "form_html": mark_safe(form_html),  # noqa: S308
+                "results_html": mark_safe(results_html),  # noqa: S308
+                "defaults_applied": defaults_applied,
+            },
+        )
+        page = session_cache.framed(request, entries, "stagebank/search.html", body)
+        response = HttpResponse(page)
+    patch_vary_headers(response, ["HX-Request"])
+    session_cache.keep_page(entries, response.content)
     return response
 
 

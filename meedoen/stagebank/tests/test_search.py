@@ -1,10 +1,13 @@
 """The bank's search: text, every filter, distance, sorting, bad input, query counts."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from meedoen.placements.models import PlacementStatus
 from meedoen.stagebank.geo import GeoPoint, distance_km, haversine_km, postcode_coordinates
@@ -321,13 +324,66 @@ def test_a_cached_page_belongs_to_one_browser_session(personas, client, settings
     assert personas.mentor.get_username().encode() not in mine
 
 
+def _next_path(content: bytes) -> str:
+    """The address the language switch returns to."""
+    return re.search(rb'<input name="next" type="hidden" value="([^"]*)">', content)[1].decode()
+
+
+def test_a_sessions_next_search_reuses_its_frame(personas, client, settings):
+    """A new search in the same session renders the bank, not the site's frame (header,
+    navigation, forms) again; the page is the same as one rendered whole, and the
+    language switch returns to this search's own address, escaped."""
+    from django.test import Client
+
+    settings.DEMO_SKIP_MFA = True
+    make_offer(personas, title="Voorlezen in de bibliotheek")
+    _signed_in_browser(client, personas.student_user)
+    url = reverse("stagebank:search")
+    client.get(url)
+    query = '?f=1&q=voorlezen&x="><script>alert(1)</script>'
+    second = client.get(url + query)
+    assert "base.html" not in [t.name for t in second.templates]
+    assert "stagebank/_search_body.html" in [t.name for t in second.templates]
+    assert _next_path(second.content) == escape(second.wsgi_request.get_full_path())
+    assert b"<script>alert(1)</script>" not in second.content
+    assert personas.student_user.get_full_name().encode() in second.content
+    # The same page rendered whole (a new session, so no frame kept yet) is the same but
+    # for the session's CSRF token.
+    fresh = Client()
+    _signed_in_browser(fresh, personas.student_user)
+    whole = fresh.get(url + query)
+    assert "base.html" in [t.name for t in whole.templates]
+    token = re.compile(rb'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+    assert token.sub(rb"\1", second.content) == token.sub(rb"\1", whole.content)
+
+
+def test_a_frame_that_could_be_mistaken_is_not_kept(personas, client, settings):
+    """A person whose name holds a frame marker gets pages rendered whole, correctly."""
+    from meedoen.stagebank import session_cache
+
+    settings.DEMO_SKIP_MFA = True
+    user = personas.student_user
+    user.first_name = session_cache.FRAME_PATH
+    user.save()
+    _signed_in_browser(client, user)
+    url = reverse("stagebank:search")
+    for query in ("", "?f=1&q=bieb"):
+        page = client.get(url + query)
+        assert "base.html" in [t.name for t in page.templates]
+        assert _next_path(page.content) == escape(page.wsgi_request.get_full_path())
+        assert session_cache.FRAME_PATH.encode() in page.content  # the name, as it is
+
+
 def test_no_cached_page_while_messages_wait_or_without_csrf_cookie(personas, client, rf):
     """A message to show once (e.g. "application sent") is never hidden behind a cached
     page, and a browser without its CSRF cookie gets a fresh page with a fresh token."""
     from django.contrib.messages import constants
     from django.contrib.messages.storage import default_storage
 
-    from meedoen.stagebank.views import _page_cache_key
+    from meedoen.stagebank import session_cache
+
+    def _page_cache_key(request):
+        return session_cache.read(request).keys
 
     _signed_in_browser(client, personas.student_user)
     request = rf.get(reverse("stagebank:search"))
