@@ -50,6 +50,7 @@ OTHER_STATES = 5_000
 PLACEMENTS = 5_000
 ORGANISATIONS = 1_000
 PORT = 8099
+WORKERS = 2  # gunicorn sync workers (--workers)
 WRK_THREADS = 2
 STUDENTS = 40  # signed-in students of one class whose sessions the load generator uses
 REDIS_URL = "redis://127.0.0.1:6379/9"
@@ -468,7 +469,7 @@ def start_gunicorn(env: dict, *, cached: bool = True) -> subprocess.Popen:
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "config.wsgi:application",
             "--workers",
-            "2",
+            str(WORKERS),
             "--bind",
             f"127.0.0.1:{PORT}",
             "--log-level",
@@ -583,9 +584,11 @@ def pool_client(paths: list[str], cookies: list[str] | str, requests: int) -> fl
 
 
 def main() -> None:
+    global WORKERS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--iterations", type=int, default=600)
     parser.add_argument("--duration", type=int, default=20, help="seconds of load per view and mix")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn sync workers")
     parser.add_argument(
         "--rounds", type=int, default=4, help="alternate /healthz and search this many times"
     )
@@ -599,6 +602,7 @@ def main() -> None:
         help="profile N uncached searches in process and stop (no load test)",
     )
     args = parser.parse_args()
+    WORKERS = args.workers
 
     reuse = args.reuse and database_exists()
     if not reuse:
@@ -673,7 +677,7 @@ def main() -> None:
             ratio = statistics.median(ratios)
             figures[(cached, name)] = ratio
             print(
-                f"throughput, {label}, {name} ({tool}, gunicorn 2 sync workers, loopback): "
+                f"throughput, {label}, {name} ({tool}, gunicorn {WORKERS} sync workers, loopback): "
                 f"/healthz {statistics.median(h for h, _ in pairs):.0f} req/s, search "
                 f"{statistics.median(s for _, s in pairs):.0f} req/s (medians of the rounds), "
                 f"ratio {ratio:.2f} (median; rounds {', '.join(f'{r:.2f}' for r in ratios)}) "

@@ -234,7 +234,11 @@ def periods_of_student(student) -> list[tuple[datetime.date, datetime.date]]:
 
     The planning app is optional: ``meedoen.planning.selectors.periods_of_student(user)``
     (the student's periods, objects with ``start_date``/``end_date``) is used when it
-    exists and gives any; otherwise the current school year is the period."""
+    exists and gives any; otherwise the current school year is the period. A record kept
+    per browser session carries them as read with it (``bank_periods``)."""
+    kept = getattr(student, "bank_periods", None)
+    if kept is not None:
+        return list(kept)
     try:
         planning = import_module("meedoen.planning.selectors")
     except ImportError:

@@ -33,6 +33,7 @@ from .selectors import (
     broker_overview,
     cached_or_computed,
     organisations_writable_by,
+    periods_of_student,
     published_vacancies,
     results_cache_key,
     results_lifetime,
@@ -134,11 +135,17 @@ def _session_student(request: HttpRequest, entries: session_cache.SessionCache):
     found = entries.get("student")
     if found is None:
         found = student_of(request.user) or False
-        session_cache.keep_student(entries, found)
+        if found and entries.keys:
+            # Kept with the record: their internship periods, which every search that
+            # fits them to their periods (the bank's default page) needs.
+            found.user = request.user
+            found.bank_periods = periods_of_student(found)
+            # The kept record holds no user object.
+            found._state.fields_cache.pop("user", None)
+            session_cache.keep_student(entries, found)
     if found:
         # The record is the signed-in user's own (read by ``user``): the student's periods
-        # (``periods_of_student``) then need no query to read that user again. Set after
-        # caching, so the cached record holds no user object.
+        # (``periods_of_student``) then need no query to read that user again.
         found.user = request.user
     return found or None
 

@@ -241,7 +241,7 @@ def test_htmx_gets_only_the_results(bank, client):
 def test_query_count_does_not_grow_with_page_size(personas, client, settings):
     settings.DEMO_SKIP_MFA = True
     make_offer(personas, title="Eén aanbod")
-    client.force_login(personas.student_user)
+    _signed_in_browser(client, personas.student_user)
     url = reverse("stagebank:search")
     with CaptureQueriesContext(connection) as one:
         client.get(url, {"f": "1", "near": "school"})
@@ -560,6 +560,30 @@ def test_a_students_next_search_in_the_session_does_not_read_the_student_again(
     with CaptureQueriesContext(connection) as uncached:
         client.get(url, {"q": "boek"})
     assert any(_reads_student(q) for q in uncached)
+
+
+def test_the_students_periods_are_kept_with_their_record(personas, client, settings):
+    """The bank's default page fits offers to the student's internship periods: read with
+    the student's record once per session, not for every search, and the same periods."""
+    from meedoen.stagebank.selectors import periods_of_student
+
+    settings.DEMO_SKIP_MFA = True
+    make_offer(personas, title="Voorlezen in de bibliotheek")
+    _signed_in_browser(client, personas.student_user)
+    url = reverse("stagebank:search")
+
+    def reads_periods(queries):
+        return any("planning_internshipperiod" in q["sql"] for q in queries)
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        page = client.get(url, {"f": "1", "fits": "on", "q": "bibliotheek"})
+    assert reads_periods(first) and not reads_periods(second)
+    assert b"Voorlezen in de bibliotheek" in page.content
+    kept = cache.get(f"stagebank:student:{client.session.session_key}:{personas.student_user.pk}")
+    assert kept.bank_periods == periods_of_student(personas.student)
+    assert "user" not in kept._state.fields_cache  # no user object in the cache
 
 
 def test_an_offer_cannot_forge_a_places_marker(personas, client, settings):
