@@ -234,8 +234,8 @@ def periods_of_student(student) -> list[tuple[datetime.date, datetime.date]]:
 
     The planning app is optional: ``meedoen.planning.selectors.periods_of_student(user)``
     (the student's periods, objects with ``start_date``/``end_date``) is used when it
-    exists and gives any; otherwise the current school year is the period. A record kept
-    per browser session carries them as read with it (``bank_periods``)."""
+    exists and gives any; otherwise the current school year is the period. They are read
+    once per record (``bank_periods``), which a record kept per browser session keeps."""
     kept = getattr(student, "bank_periods", None)
     if kept is not None:
         return list(kept)
@@ -244,11 +244,11 @@ def periods_of_student(student) -> list[tuple[datetime.date, datetime.date]]:
     except ImportError:
         planning = None
     periods_of = getattr(planning, "periods_of_student", None)
+    periods = []
     if periods_of is not None and student.user_id:
         periods = [(p.start_date, p.end_date) for p in periods_of(student.user)]
-        if periods:
-            return periods
-    return [school_year_range()]
+    student.bank_periods = tuple(periods or [school_year_range()])
+    return list(student.bank_periods)
 
 
 # ---------------------------------------------------------------------------

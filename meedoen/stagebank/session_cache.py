@@ -76,8 +76,15 @@ def keep_page(entries: SessionCache, content: bytes) -> None:
 
 
 def keep_student(entries: SessionCache, student) -> None:
-    if entries.keys:
+    """Keep the student's record (False: the person has none) without its user object."""
+    if not entries.keys:
+        return
+    user = student._state.fields_cache.pop("user", None) if student else None
+    try:
         cache.set(entries.keys["student"], student, results_ttl())
+    finally:
+        if user is not None:
+            student._state.fields_cache["user"] = user
 
 
 def framed(request: HttpRequest, entries: SessionCache, template: str, body: str) -> str:

@@ -33,7 +33,6 @@ from .selectors import (
     broker_overview,
     cached_or_computed,
     organisations_writable_by,
-    periods_of_student,
     published_vacancies,
     results_cache_key,
     results_lifetime,
@@ -135,13 +134,7 @@ def _session_student(request: HttpRequest, entries: session_cache.SessionCache):
     found = entries.get("student")
     if found is None:
         found = student_of(request.user) or False
-        if found and entries.keys:
-            # Kept with the record: their internship periods, which every search that
-            # fits them to their periods (the bank's default page) needs.
-            found.user = request.user
-            found.bank_periods = periods_of_student(found)
-            # The kept record holds no user object.
-            found._state.fields_cache.pop("user", None)
+        if not found:
             session_cache.keep_student(entries, found)
     if found:
         # The record is the signed-in user's own (read by ``user``): the student's periods
@@ -153,6 +146,8 @@ def _session_student(request: HttpRequest, entries: session_cache.SessionCache):
 def _search_fragments(request: HttpRequest, entries) -> tuple[str, str, bool]:
     """The filter form and results for this person and query, with a student's defaults."""
     student = _session_student(request, entries)
+    kept = entries.get("student")
+    kept_with_periods = bool(kept) and getattr(kept, "bank_periods", None) is not None
     data = request.GET
     defaults_applied = False
     if student is not None and "f" not in request.GET:
@@ -163,6 +158,11 @@ def _search_fragments(request: HttpRequest, entries) -> tuple[str, str, bool]:
         defaults_applied = True
     form = SearchForm(data, student=student is not None)
     params, notes = form.to_params(user=request.user, student=student, public=False)
+    read_now = not kept or getattr(student, "bank_periods", None) is not None
+    if student is not None and not kept_with_periods and read_now:
+        # Read now: the record, or the periods this search fitted it to (the bank's
+        # default page), kept for the session's next searches.
+        session_cache.keep_student(entries, student)
     published = vacancies_visible_to(request.user).filter(status__in=VISIBLE)
     form_html, results_html = _bank_html(request, published, params, form, notes, public=False)
     return str(form_html), str(results_html), defaults_applied

@@ -582,8 +582,20 @@ def test_the_students_periods_are_kept_with_their_record(personas, client, setti
     assert reads_periods(first) and not reads_periods(second)
     assert b"Voorlezen in de bibliotheek" in page.content
     kept = cache.get(f"stagebank:student:{client.session.session_key}:{personas.student_user.pk}")
-    assert kept.bank_periods == periods_of_student(personas.student)
+    assert list(kept.bank_periods) == periods_of_student(personas.student)
     assert "user" not in kept._state.fields_cache  # no user object in the cache
+    # Read only when a search needs them: a new session searching without them first.
+    from django.test import Client
+
+    other = Client()
+    _signed_in_browser(other, personas.student_user)
+    with CaptureQueriesContext(connection) as plain:
+        other.get(url, {"f": "1", "q": "voorlezen"})
+    with CaptureQueriesContext(connection) as default:
+        other.get(url)
+    with CaptureQueriesContext(connection) as fitted:
+        other.get(url, {"f": "1", "fits": "on", "q": "voorlezen"})
+    assert not reads_periods(plain) and reads_periods(default) and not reads_periods(fitted)
 
 
 def test_an_offer_cannot_forge_a_places_marker(personas, client, settings):
