@@ -199,6 +199,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Meedoen <noreply@mee
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "meedoen.core.cache.ReusedClientRedisCache"
+    # Every signed-in page reads its session: with a cache that all processes share it is
+    # read from there, and from the database only when the cache lost it (writes go to
+    # both). Not with the per-process default: one process would go on serving a session
+    # that another had ended (signed out).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background jobs survive restarts: they are rows in the database.
 TASKS = {

@@ -33,16 +33,31 @@ def test_one_client_object_serves_every_operation():
     assert cache.get("a") is None
 
 
-def test_settings_use_it_for_a_redis_cache_url():
+def test_settings_use_it_and_cached_sessions_for_a_redis_cache_url():
     import subprocess
     import sys
 
     code = (
         "import django, os; django.setup(); from django.conf import settings; "
-        "print(settings.CACHES['default']['BACKEND'])"
+        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)"
     )
-    env = dict(os.environ, CACHE_URL=REDIS_URL, DJANGO_SETTINGS_MODULE="config.settings")
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "meedoen.core.cache.ReusedClientRedisCache"
+
+    def settings_with(cache_url: str | None) -> list[str]:
+        env = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
+        env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+        if cache_url:
+            env["CACHE_URL"] = cache_url
+        return subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        ).stdout.split()
+
+    # Sessions are read from a shared cache (written to the database as well); with each
+    # process's own cache they stay in the database only.
+    assert settings_with(REDIS_URL) == [
+        "meedoen.core.cache.ReusedClientRedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
+    assert settings_with(None) == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+    ]
