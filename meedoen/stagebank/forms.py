@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from meedoen.directory.models import Organisation, Sector
 from meedoen.students.models import GuidanceLevel, Level
 
-from .geo import postcode_coordinates
+from .geo import GeoPoint, postcode_coordinates
 from .models import WEEKDAYS, DayPart, Format, Kind, QualityCriterion, Vacancy
 from .selectors import SearchParams, periods_of_student, school_origin
 from .services import CONTENT_FIELDS, vacancy_data_errors
@@ -160,8 +160,11 @@ class SearchForm(forms.Form):
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
 
-    def to_params(self, *, user, student, public: bool) -> tuple[SearchParams, list[str]]:
-        """The search to run, and notes for the user about what could not be used."""
+    def to_params(
+        self, *, user, student, public: bool, school: GeoPoint | None = None
+    ) -> tuple[SearchParams, list[str]]:
+        """The search to run, and notes for the user about what could not be used.
+        ``school``: where "my school" is, when the caller has already looked it up."""
         data = self.valid_data()
         notes: list[str] = []
         params = SearchParams(
@@ -192,7 +195,7 @@ class SearchForm(forms.Form):
             else:
                 params.origin = point
         elif near == "school" and not public:
-            params.origin = school_origin(user, student)
+            params.origin = school if school is not None else school_origin(user, student)
             if params.origin is None:
                 notes.append(gettext("No school location is known, so distance is left out."))
         elif near == "postcode":

@@ -33,6 +33,7 @@ from .selectors import (
     broker_overview,
     cached_or_computed,
     organisations_writable_by,
+    periods_of_student,
     published_vacancies,
     results_cache_key,
     results_lifetime,
@@ -80,20 +81,25 @@ def _with_places_left(results_html: str) -> str:
     return fill_places(results_html, taken_places(vacancy_ids) if vacancy_ids else {})
 
 
-def _bank_html(request, queryset, params: SearchParams, form, notes, *, public: bool):
+def _bank_html(request, data, context: tuple, prepare, *, public: bool):
     """The filter form and the results (count, cards, pages) as HTML, cached by everything
-    they depend on: the query string, the resolved search (a student's defaults, the
-    origin), the language, public or not, and the bank's version (bumped after every
-    change of an offer). Places left are not part of the cached HTML: they are filled in
-    on every request, so the results can be kept until the bank changes
-    (``selectors.results_lifetime``), except those of "only with places left", whose
-    offers change with every placement and are kept ``results_ttl()`` seconds."""
-    key = results_cache_key(
-        get_language(), sorted(request.GET.lists()), repr(params), public, repr(notes)
-    )
-    lifetime = results_lifetime(open_only=params.open_only)
+    they depend on: the query string, what the person's search adds to it (``context``: a
+    student's defaults, where "my school" is, the periods "fits" means), the language,
+    public or not, and the bank's version (bumped after every change of an offer).
+    ``prepare()`` gives the form and the search (``form, queryset, params, notes``); it
+    is called only when they are not cached, so a search that another person asked a
+    moment ago costs no form and no query set.
+
+    Places left are not part of the cached HTML: they are filled in on every request, so
+    the results can be kept until the bank changes (``selectors.results_lifetime``),
+    except those of "only with places left", whose offers change with every placement
+    and are kept ``results_ttl()`` seconds (asked for in any way the form could read as
+    yes: a value it reads as no only shortens the lifetime)."""
+    key = results_cache_key(get_language(), sorted(request.GET.lists()), context, public)
+    lifetime = results_lifetime(open_only=bool(data.get("open")))
 
     def render_fragments() -> tuple[str, str]:
+        form, queryset, params, notes = prepare()
         page = search_page(queryset, params, request.GET.get("page"))
         context = {
             "request": request,
@@ -148,24 +154,39 @@ def _search_fragments(request: HttpRequest, entries) -> tuple[str, str, bool]:
     student = _session_student(request, entries)
     kept = entries.get("student")
     kept_with_periods = bool(kept) and getattr(kept, "bank_periods", None) is not None
-    data = request.GET
-    defaults_applied = False
+    data, defaults, origin = request.GET, {}, None
     if student is not None and "f" not in request.GET:
         origin = school_origin(request.user, student)
+        defaults = _student_defaults(student, origin)
         data = request.GET.copy()
-        for key, value in _student_defaults(student, origin).items():
+        for key, value in defaults.items():
             data.setdefault(key, value)
-        defaults_applied = True
-    form = SearchForm(data, student=student is not None)
-    params, notes = form.to_params(user=request.user, student=student, public=False)
-    read_now = not kept or getattr(student, "bank_periods", None) is not None
-    if student is not None and not kept_with_periods and read_now:
+    # What the search depends on besides the query string: "my school" and the periods
+    # that "fits" means are the person's (read as the form would use them).
+    if data.get("near") == "school" and origin is None:
+        origin = school_origin(request.user, student)
+    periods = periods_of_student(student) if student is not None and data.get("fits") else None
+    context = (
+        sorted(defaults.items()),
+        student is not None,
+        origin if data.get("near") == "school" else None,
+        periods,
+    )
+
+    def prepare():
+        form = SearchForm(data, student=student is not None)
+        params, notes = form.to_params(
+            user=request.user, student=student, public=False, school=origin
+        )
+        published = vacancies_visible_to(request.user).filter(status__in=VISIBLE)
+        return form, published, params, notes
+
+    if student is not None and not kept_with_periods and (not kept or periods is not None):
         # Read now: the record, or the periods this search fitted it to (the bank's
         # default page), kept for the session's next searches.
         session_cache.keep_student(entries, student)
-    published = vacancies_visible_to(request.user).filter(status__in=VISIBLE)
-    form_html, results_html = _bank_html(request, published, params, form, notes, public=False)
-    return str(form_html), str(results_html), defaults_applied
+    form_html, results_html = _bank_html(request, data, context, prepare, public=False)
+    return str(form_html), str(results_html), bool(defaults)
 
 
 @login_required
@@ -562,10 +583,11 @@ def _public_search(request: HttpRequest) -> tuple[SearchForm, SearchParams, list
 
 @require_GET
 def public_list(request: HttpRequest) -> HttpResponse:
-    form, params, notes = _public_search(request)
-    form_html, results_html = _bank_html(
-        request, published_vacancies(), params, form, notes, public=True
-    )
+    def prepare():
+        form, params, notes = _public_search(request)
+        return form, published_vacancies(), params, notes
+
+    form_html, results_html = _bank_html(request, request.GET, (), prepare, public=True)
     return _render_bank(
         request,
         "stagebank/public_list.html",

@@ -598,6 +598,115 @@ def test_the_students_periods_are_kept_with_their_record(personas, client, setti
     assert not reads_periods(plain) and reads_periods(default) and not reads_periods(fitted)
 
 
+def _student_in(school_class, username: str):
+    """A signed-in student of ``school_class`` (born the same day as the personas')."""
+    from meedoen.core.tests import factories as f
+    from meedoen.directory.models import Role
+
+    user = f.UserFactory(username=username)
+    f.MembershipFactory(user=user, role=Role.STUDENT, school=school_class.cohort.school)
+    f.StudentFactory(school_class=school_class, user=user)
+    return user
+
+
+def _results_of(client, query=None) -> str:
+    """The results part of a search page (what htmx asks for), as this person sees it."""
+    response = client.get(reverse("stagebank:search"), query or {}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_classmates_search_is_served_without_building_the_form(
+    personas, client, settings, monkeypatch
+):
+    """A student asking what a classmate asked a moment ago (the same query string, the
+    same school, periods, level and age: the class's default page, a popular search) gets
+    the results the classmate's search left in the cache, without a search form or a
+    query set being built again."""
+    from django.test import Client
+
+    from meedoen.stagebank import views
+
+    settings.DEMO_SKIP_MFA = True
+    make_offer(personas, title="Voorlezen in de bibliotheek")
+    _signed_in_browser(client, personas.student_user)
+    classmate = Client()
+    _signed_in_browser(classmate, _student_in(personas.class_a1, "klasgenoot"))
+    queries = [None, {"f": "1", "q": "voorlezen", "near": "school", "fits": "on", "km": "5"}]
+    asked = [_results_of(client, query) for query in queries]
+
+    def no_form(*args, **kwargs):
+        raise AssertionError("the search form was built for results that were cached")
+
+    monkeypatch.setattr(views, "SearchForm", no_form)
+    for query, theirs in zip(queries, asked, strict=True):
+        mine = _results_of(classmate, query)
+        assert mine == theirs and "Voorlezen in de bibliotheek" in mine
+        full = classmate.get(reverse("stagebank:search"), query or {})
+        assert full.status_code == 200 and b"Voorlezen in de bibliotheek" in full.content
+        assert b'name="q"' in full.content  # the filter form, from the cache as well
+
+
+def test_the_same_query_string_is_searched_for_each_students_school_and_periods(
+    personas, client, settings
+):
+    """Results are shared only by searches that are the same: "my school" and the periods
+    "fits" stands for are each student's own, whoever asked the query string first."""
+    from django.test import Client
+
+    from meedoen.directory.models import Location
+    from meedoen.planning.models import InternshipPeriod, PeriodStatus
+    from meedoen.students.models import current_school_year
+
+    settings.DEMO_SKIP_MFA = True
+    w = personas
+    Location.objects.filter(school=w.school_b).update(latitude=52.370, longitude=4.895)
+    autumn = (year_date(9, 1), year_date(10, 31))
+    period = InternshipPeriod.objects.create(
+        school=w.school_b,
+        school_year=current_school_year(),
+        cohort=w.class_b1.cohort,
+        format="block",
+        start_date=autumn[0],
+        end_date=autumn[1],
+        students=20,
+        status=PeriodStatus.CONFIRMED,
+    )
+    period.classes.add(w.class_b1)
+    make_offer(
+        w,
+        title="Voorlezen in Leiden",
+        latitude=52.160,
+        longitude=4.490,
+        start_date=year_date(2, 1),
+        end_date=year_date(3, 31),
+    )
+    make_offer(
+        w,
+        title="Voorlezen in Amsterdam",
+        latitude=52.370,
+        longitude=4.895,
+        start_date=autumn[0],
+        end_date=autumn[1],
+    )
+    _signed_in_browser(client, w.student_user)
+    school_b = Client()
+    _signed_in_browser(school_b, _student_in(w.class_b1, "leerling-b"))
+    cases = [
+        ({"q": "voorlezen", "near": "school", "km": "10"}, {"Leiden"}, {"Amsterdam"}),
+        ({"q": "voorlezen", "fits": "on"}, {"Leiden", "Amsterdam"}, {"Amsterdam"}),
+    ]
+    for query, school_a_sees, school_b_sees in cases:
+        for first, second in ((client, school_b), (school_b, client)):
+            query = {**query, "f": "1", "sort": "newest" if first is client else "start"}
+            found = {}
+            for who in (first, second):
+                html = _results_of(who, query)
+                found[who] = {t for t in ("Leiden", "Amsterdam") if f"Voorlezen in {t}" in html}
+            assert found[client] == school_a_sees, query
+            assert found[school_b] == school_b_sees, query
+
+
 def test_an_offer_cannot_forge_a_places_marker(personas, client, settings):
     settings.DEMO_SKIP_MFA = True
     make_offer(personas, title="Voorlezen <!--places:1:99-->", capacity=3)
