@@ -498,17 +498,26 @@ def stop(process: subprocess.Popen) -> None:
 
 
 LUA = """
-local start = %d
+local start, threads = %d, %d
 local paths, cookies = {}, {}
 for line in io.lines("%s") do
   local cookie, path = line:match("^([^\t]+)\t(.+)$")
   cookies[#cookies + 1] = cookie
   paths[#paths + 1] = path
 end
-local i = start %% #paths
+local created = 0
+setup = function(thread)
+  thread:set("id", created)
+  created = created + 1
+end
+local i
+init = function(args)
+  i = start + id
+end
 request = function()
-  i = i %% #paths + 1
-  return wrk.format("GET", paths[i], {Cookie = cookies[i]})
+  local k = i %% #paths + 1
+  i = i + threads
+  return wrk.format("GET", paths[k], {Cookie = cookies[k]})
 end
 """
 
@@ -517,15 +526,17 @@ def wrk(
     paths: list[str], cookies: list[str] | str, duration: int, start: int = 0
 ) -> tuple[float, int]:
     """Requests/s over ``paths`` in turn, the i-th with the i-th session cookie, and the
-    number of requests made. Each of wrk's threads walks the list from position
-    ``start``, so that consecutive runs can carry on where the one before stopped."""
+    number of requests made. wrk's threads share the list from position ``start`` (with
+    two threads, one takes every even position and the other every odd one), so that
+    each request of the list is made once, and consecutive runs can carry on where the
+    one before stopped."""
     if isinstance(cookies, str):
         cookies = [cookies] * len(paths)
     with tempfile.TemporaryDirectory() as tmp:
         listing = Path(tmp) / "paths.txt"
         listing.write_text("".join(f"{c}\t{p}\n" for c, p in zip(cookies, paths, strict=True)))
         script = Path(tmp) / "paths.lua"
-        script.write_text(LUA % (start, listing))
+        script.write_text(LUA % (start, WRK_THREADS, listing))
         out = subprocess.run(
             [
                 "wrk",
@@ -548,18 +559,23 @@ def wrk(
 
 
 def alternating(
-    paths: list[str], cookies: list[str] | str, healthz_cookie: str, rounds: int, seconds: int
+    paths: list[str],
+    cookies: list[str] | str,
+    healthz_cookie: str,
+    rounds: int,
+    seconds: int,
+    start: int = 0,
 ) -> list[tuple[float, float]]:
     """``rounds`` pairs of (``/healthz``, search) throughput, each measured for
     ``seconds`` right after the other, so that both see the machine in the same state
     (here wrk, PostgreSQL, Redis and both workers share the CPUs with other jobs, and the
     machine's speed drifts within minutes). The search traffic carries on through
-    ``paths`` from round to round, as one longer run would."""
-    pairs, position = [], 0
+    ``paths`` from round to round (from ``start``), as one longer run would."""
+    pairs, position = [], start
     for _ in range(rounds):
         healthz, _made = wrk(["/healthz"], healthz_cookie, seconds)
         search, made = wrk(paths, cookies, seconds, start=position)
-        position += made // WRK_THREADS
+        position += made
         pairs.append((healthz, search))
     return pairs
 
@@ -653,15 +669,7 @@ def main() -> None:
                     # Steady state: the same traffic for a few seconds first, so that the
                     # figure is that of a bank in use, not of the first minute after a start.
                     _rate, made = wrk(paths, cookies, args.warmup)
-                    pairs = alternating(
-                        paths[made // WRK_THREADS :] + paths[: made // WRK_THREADS],
-                        cookies
-                        if isinstance(cookies, str)
-                        else cookies[made // WRK_THREADS :] + cookies[: made // WRK_THREADS],
-                        one,
-                        args.rounds,
-                        seconds,
-                    )
+                    pairs = alternating(paths, cookies, one, args.rounds, seconds, start=made)
                     searches.append((name, pairs))
             else:
                 tool = "thread pool (8 threads)"
