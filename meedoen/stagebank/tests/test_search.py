@@ -707,6 +707,24 @@ def test_the_same_query_string_is_searched_for_each_students_school_and_periods(
             assert found[school_b] == school_b_sees, query
 
 
+def test_a_student_and_a_mentor_asking_the_same_get_their_own_form(personas, client, settings):
+    """Only a student's form has "fits my school's periods": the same query string asked by
+    a mentor after a student (or the other way round) is not answered with the other's."""
+    from django.test import Client
+
+    settings.DEMO_SKIP_MFA = True
+    make_offer(personas, title="Voorlezen in de bibliotheek")
+    _signed_in_browser(client, personas.student_user)
+    mentor = Client()
+    _signed_in_browser(mentor, personas.mentor)
+    url = reverse("stagebank:search")
+    for words, order in [("voorlezen", (client, mentor)), ("bibliotheek", (mentor, client))]:
+        for who in order:
+            page = who.get(url, {"f": "1", "q": words}).content.decode()
+            assert "Voorlezen in de bibliotheek" in page
+            assert ('name="fits"' in page) == (who is client)
+
+
 def test_an_offer_cannot_forge_a_places_marker(personas, client, settings):
     settings.DEMO_SKIP_MFA = True
     make_offer(personas, title="Voorlezen <!--places:1:99-->", capacity=3)
