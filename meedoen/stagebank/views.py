@@ -81,10 +81,11 @@ def _with_places_left(results_html: str) -> str:
     return fill_places(results_html, taken_places(vacancy_ids) if vacancy_ids else {})
 
 
-def _bank_html(request, data, context: tuple, prepare, *, public: bool):
+def _bank_html(request, data, search_context: tuple, prepare, *, public: bool):
     """The filter form and the results (count, cards, pages) as HTML, cached by everything
-    they depend on: the query string, what the person's search adds to it (``context``: a
-    student's defaults, where "my school" is, the periods "fits" means), the language,
+    they depend on: the query string, what the person's search adds to it
+    (``search_context``: a student's defaults, where "my school" is, the periods "fits"
+    means), the language,
     public or not, and the bank's version (bumped after every change of an offer).
     ``prepare()`` gives the form and the search (``form, queryset, params, notes``); it
     is called only when they are not cached, so a search that another person asked a
@@ -95,7 +96,7 @@ def _bank_html(request, data, context: tuple, prepare, *, public: bool):
     except those of "only with places left", whose offers change with every placement
     and are kept ``results_ttl()`` seconds (asked for in any way the form could read as
     yes: a value it reads as no only shortens the lifetime)."""
-    key = results_cache_key(get_language(), sorted(request.GET.lists()), context, public)
+    key = results_cache_key(get_language(), sorted(request.GET.lists()), search_context, public)
     lifetime = results_lifetime(open_only=bool(data.get("open")))
 
     def render_fragments() -> tuple[str, str]:
@@ -166,7 +167,7 @@ def _search_fragments(request: HttpRequest, entries) -> tuple[str, str, bool]:
     if data.get("near") == "school" and origin is None:
         origin = school_origin(request.user, student)
     periods = periods_of_student(student) if student is not None and data.get("fits") else None
-    context = (
+    search_context = (
         sorted(defaults.items()),
         student is not None,
         origin if data.get("near") == "school" else None,
@@ -185,7 +186,7 @@ def _search_fragments(request: HttpRequest, entries) -> tuple[str, str, bool]:
         # Read now: the record, or the periods this search fitted it to (the bank's
         # default page), kept for the session's next searches.
         session_cache.keep_student(entries, student)
-    form_html, results_html = _bank_html(request, data, context, prepare, public=False)
+    form_html, results_html = _bank_html(request, data, search_context, prepare, public=False)
     return str(form_html), str(results_html), bool(defaults)
 
 

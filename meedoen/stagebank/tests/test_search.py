@@ -696,9 +696,9 @@ def test_the_same_query_string_is_searched_for_each_students_school_and_periods(
         ({"q": "voorlezen", "near": "school", "km": "10"}, {"Leiden"}, {"Amsterdam"}),
         ({"q": "voorlezen", "fits": "on"}, {"Leiden", "Amsterdam"}, {"Amsterdam"}),
     ]
-    for query, school_a_sees, school_b_sees in cases:
+    for filters, school_a_sees, school_b_sees in cases:
         for first, second in ((client, school_b), (school_b, client)):
-            query = {**query, "f": "1", "sort": "newest" if first is client else "start"}
+            query = {**filters, "f": "1", "sort": "newest" if first is client else "start"}
             found = {}
             for who in (first, second):
                 html = _results_of(who, query)
